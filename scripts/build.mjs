@@ -1,0 +1,26 @@
+// Bundles every entry point of vmscope into dist/ with esbuild.
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+
+const entries = {
+  cli: 'cli/main.ts',
+  debugAdapter: 'debug-adapter/stdio.ts',
+  extension: 'extension/extension.ts',
+  languageServer: 'language-server/server.ts',
+  bench: 'bench/main.ts',
+};
+
+const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(src)));
+
+await esbuild.build({
+  entryPoints,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['vscode'],
+  logLevel: 'warning',
+});
+if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
