@@ -1,0 +1,226 @@
+// The virt board (QEMU `-machine virt` memory map): RAM, CLINT, UART, test finisher, HTIF for test programs,
+// a generated device tree, and the boot flow (firmware / kernel / initrd placement and the registers at entry).
+
+import { Machine } from '../machine';
+import type { Host } from '../devices/device';
+import { Uart16550, UART_BASE, UART_SIZE } from '../devices/uart16550';
+import { FinishRequest, FINISHER_BASE, FINISHER_SIZE, TestFinisher } from '../devices/testFinisher';
+import { Htif } from '../devices/htif';
+import { CLINT_BASE, CLINT_SIZE } from '../devices/clint';
+import { buildVirtDtb } from './virtDtb';
+import { ElfImage, LoadError, isElf, parseElf } from '../loader/elf';
+import { SymbolTable } from '../loader/symbols';
+
+export const RAM_BASE = Machine.RAM_BASE;
+const MiB = 1024 * 1024;
+/** The ISA the harts implement, as the device tree spells it. */
+export const ISA_STRING = 'rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb_zbs_zicond_sstc_svadu';
+export const ISA_EXTENSIONS = ['i', 'm', 'a', 'f', 'd', 'c', 'zicntr', 'zicsr', 'zifencei', 'zihpm', 'zba', 'zbb', 'zbs',
+  'zicond', 'sstc', 'svadu'];
+
+export interface BoardConfig {
+  /** RAM size in bytes (default 128 MiB). */
+  memorySize?: number;
+  harts?: number;
+  host: Host;
+}
+
+/** A file given to the board: its name (for messages) and contents. */
+export interface ImageFile { name: string; bytes: Uint8Array }
+
+export interface BootConfig {
+  /** Firmware at 0x8000_0000 entered in M-mode; undefined = none (the kernel is entered directly). */
+  bios?: ImageFile;
+  /** Kernel: ELF (loaded at its addresses) or raw image. */
+  kernel?: ImageFile;
+  initrd?: ImageFile;
+  /** Kernel command line (DTB /chosen/bootargs). */
+  append?: string;
+}
+
+export interface BootInfo {
+  entry: bigint;
+  fdtAddr: number;
+  firmwareEnd?: number;
+  kernelStart?: number;
+  kernelEntry?: bigint;
+  initrd?: { start: number; end: number };
+}
+
+export class VirtBoard {
+  readonly machine: Machine;
+  readonly uart: Uart16550;
+  private symbolList: SymbolTable[] = [];
+  /** Set when the guest asked for power-off (exit code) or reset through the finisher or HTIF. */
+  finish: FinishRequest | undefined;
+  private boot: BootInfo | undefined;
+  private dtbBlob: Uint8Array | undefined;
+  private bootConfig: BootConfig | undefined;
+
+  constructor(readonly config: BoardConfig) {
+    const m = new Machine({ memorySize: config.memorySize ?? 128 * MiB, harts: config.harts ?? 1, host: config.host });
+    this.machine = m;
+    this.uart = new Uart16550((b) => config.host.consoleWrite(b));
+    m.addDevice(UART_BASE, UART_SIZE, this.uart);
+    m.addDevice(FINISHER_BASE, FINISHER_SIZE, new TestFinisher((req) => this.onFinish(req)));
+  }
+
+  /** Every symbol table loaded (firmware and kernel), searched in load order. */
+  describe(addr: bigint): string {
+    for (const t of this.symbolList) {
+      const d = t.describe(addr);
+      if (d !== '') return d;
+    }
+    return '';
+  }
+
+  symbolAddress(name: string): bigint | undefined {
+    for (const t of this.symbolList) {
+      const a = t.addressOf(name);
+      if (a !== undefined) return a;
+    }
+    return undefined;
+  }
+
+  get bootInfo(): BootInfo | undefined { return this.boot; }
+
+  /** The device tree blob handed to the guest (after load()). */
+  dtb(): Uint8Array {
+    if (this.dtbBlob === undefined) this.dtbBlob = this.buildDtb(undefined, undefined);
+    return this.dtbBlob;
+  }
+
+  /**
+   * Loads firmware, kernel and initrd as QEMU's virt machine does and points every hart at the entry:
+   * a0 = hart id, a1 = DTB address. Throws LoadError with a clear message for anything that does not fit.
+   */
+  load(cfg: BootConfig): BootInfo {
+    if (cfg.bios === undefined && cfg.kernel === undefined) throw new LoadError('nothing to run: give a program, --kernel or --bios');
+    this.bootConfig = cfg;
+    const m = this.machine;
+    const ramEnd = RAM_BASE + m.ramSize;
+    const info: BootInfo = { entry: BigInt(RAM_BASE), fdtAddr: 0 };
+    let firmwareEnd = RAM_BASE;
+    if (cfg.bios !== undefined) {
+      const r = this.loadImage(cfg.bios, RAM_BASE);
+      firmwareEnd = r.end;
+      info.entry = r.entry;
+      info.firmwareEnd = r.end;
+    }
+    if (cfg.kernel !== undefined) {
+      // With firmware, a raw kernel goes at the next 2 MiB boundary after it (as QEMU places it); without, at RAM start.
+      const start = cfg.bios !== undefined ? alignUp(firmwareEnd, 2 * MiB) : RAM_BASE;
+      const r = this.loadImage(cfg.kernel, start);
+      info.kernelStart = r.start;
+      info.kernelEntry = r.entry;
+      if (cfg.bios === undefined) info.entry = r.entry;
+    }
+    if (cfg.initrd !== undefined) {
+      // Far enough above the kernel that decompression does not clobber it: kernel + min(RAM/2, 128 MiB).
+      const base = info.kernelStart ?? RAM_BASE;
+      let start = alignUp(base + Math.min(m.ramSize / 2, 128 * MiB), 4096);
+      const size = cfg.initrd.bytes.length;
+      if (start + size > ramEnd) start = alignDown(ramEnd - size - 4 * MiB, 4096);
+      if (start < base || start + size > ramEnd) throw new LoadError(`${cfg.initrd.name}: initrd of ${size} bytes does not fit in RAM`);
+      m.writePhys(start, cfg.initrd.bytes);
+      info.initrd = { start, end: start + size };
+    }
+    const dtb = this.buildDtb(cfg.append, info.initrd);
+    // The DTB goes at the top of RAM (below 3 GiB), aligned down to 2 MiB, as QEMU places it.
+    const top = Math.min(ramEnd, 0xc000_0000);
+    info.fdtAddr = alignDown(top - dtb.length, 2 * MiB);
+    if (info.fdtAddr < firmwareEnd) info.fdtAddr = alignDown(top - dtb.length, 8);
+    m.writePhys(info.fdtAddr, dtb);
+    this.dtbBlob = dtb;
+    this.boot = info;
+    this.resetHarts();
+    return info;
+  }
+
+  /** Puts every hart at the boot entry with a0 = hart id, a1 = DTB address (a2 = 0). */
+  resetHarts(): void {
+    const info = this.boot;
+    if (info === undefined) return;
+    for (const h of this.machine.harts) {
+      h.reset(info.entry);
+      h.setX(10, BigInt(h.id));
+      h.setX(11, BigInt(info.fdtAddr));
+    }
+  }
+
+  /** Re-runs the boot (reloads images, resets harts and devices): the guest asked for a reset. */
+  reboot(): void {
+    this.finish = undefined;
+    this.uart.reset();
+    if (this.bootConfig !== undefined) this.load(this.bootConfig);
+  }
+
+  private onFinish(req: FinishRequest): void {
+    if (this.finish !== undefined) return;
+    this.finish = req;
+    if (req.kind === 'exit') this.machine.requestExit(req.code);
+    else this.machine.requestStop();
+  }
+
+  /** Loads an ELF (at its physical addresses) or a raw image (at `rawBase`); returns its extent and entry. */
+  private loadImage(file: ImageFile, rawBase: number): { start: number; end: number; entry: bigint } {
+    const m = this.machine;
+    const ramEnd = RAM_BASE + m.ramSize;
+    const bytes = file.bytes;
+    if (bytes.length === 0) throw new LoadError(`${file.name}: file is empty`);
+    if (isElf(bytes)) {
+      const elf = parseElf(bytes, file.name);
+      let start = Infinity, end = 0;
+      for (const [i, s] of elf.segments.entries()) {
+        if (s.paddr < RAM_BASE || s.paddr + s.memsz > ramEnd) {
+          throw new LoadError(`${file.name}: segment ${i} [0x${s.paddr.toString(16)}, 0x${(s.paddr + s.memsz).toString(16)}) ` +
+            `is outside RAM [0x${RAM_BASE.toString(16)}, 0x${ramEnd.toString(16)}) — try a larger -m`);
+        }
+        start = Math.min(start, s.paddr);
+        end = Math.max(end, s.paddr + s.memsz);
+      }
+      for (const s of elf.segments) {
+        m.writePhys(s.paddr, s.data);
+        if (s.memsz > s.data.length) m.writePhys(s.paddr + s.data.length, new Uint8Array(s.memsz - s.data.length));
+      }
+      this.addSymbols(elf);
+      return { start, end, entry: elf.entry };
+    }
+    if (rawBase + bytes.length > ramEnd) {
+      throw new LoadError(`${file.name}: raw image of ${bytes.length} bytes at 0x${rawBase.toString(16)} does not fit in RAM ` +
+        `(ends at 0x${ramEnd.toString(16)}) — try a larger -m`);
+    }
+    m.writePhys(rawBase, bytes);
+    return { start: rawBase, end: rawBase + bytes.length, entry: BigInt(rawBase) };
+  }
+
+  private addSymbols(elf: ElfImage): void {
+    const table = new SymbolTable(elf.symbols);
+    this.symbolList.push(table);
+    const tohost = elf.symbols.find((s) => s.name === 'tohost');
+    if (tohost === undefined) return;
+    const pa = Number(tohost.value);
+    const ram = this.machine.ram;
+    if (ram.offsetOf(pa, 8) < 0 || pa % 8 !== 0) return;
+    const fromhost = elf.symbols.find((s) => s.name === 'fromhost');
+    const fromOff = fromhost !== undefined ? ram.offsetOf(Number(fromhost.value), 8) : -1;
+    const htif = new Htif(ram, ram.offsetOf(pa, 8), fromOff, {
+      consoleWrite: (b) => this.config.host.consoleWrite(b),
+      exit: (code) => this.onFinish({ kind: 'exit', code }),
+    });
+    this.machine.watchRam(pa, 8, () => htif.poll());
+  }
+
+  private buildDtb(bootargs: string | undefined, initrd: { start: number; end: number } | undefined): Uint8Array {
+    const m = this.machine;
+    return buildVirtDtb({
+      harts: m.harts.length, ramBase: RAM_BASE, ramSize: m.ramSize, timebaseHz: m.timebaseHz,
+      isa: ISA_STRING, isaExtensions: ISA_EXTENSIONS, mmuType: 'riscv,sv57', bootargs, initrd,
+      clint: { base: CLINT_BASE, size: CLINT_SIZE }, uart: { base: UART_BASE, size: UART_SIZE, clockHz: 3_686_400 },
+      finisher: { base: FINISHER_BASE, size: FINISHER_SIZE },
+    });
+  }
+}
+
+function alignUp(n: number, a: number): number { return Math.ceil(n / a) * a; }
+function alignDown(n: number, a: number): number { return Math.floor(n / a) * a; }

@@ -1,0 +1,88 @@
+// The device tree the virt board hands to firmware and kernels (a1 at entry), generated from the board's actual
+// configuration. Node names, compatibles and layout follow QEMU's virt machine so that kernels find what they expect.
+
+import { FdtWriter } from './fdt';
+
+export interface DtbConfig {
+  harts: number;
+  ramBase: number;
+  ramSize: number;
+  timebaseHz: number;
+  isa: string;
+  isaExtensions: string[];
+  mmuType: string;
+  bootargs?: string;
+  initrd?: { start: number; end: number };
+  clint: { base: number; size: number };
+  uart: { base: number; size: number; irq?: number; clockHz: number };
+  finisher: { base: number; size: number };
+}
+
+const PH_CPU_INTC = 1;           // phandles 1..harts: per-hart interrupt controllers
+const phTest = (cfg: DtbConfig) => cfg.harts + 1;
+
+const hex = (n: number) => n.toString(16);
+const reg64 = (base: number, size: number) => [hi(base), lo(base), hi(size), lo(size)];
+function hi(n: number): number { return Math.floor(n / 4294967296); }
+function lo(n: number): number { return n >>> 0; }
+
+export function buildVirtDtb(cfg: DtbConfig): Uint8Array {
+  const w = new FdtWriter();
+  w.beginNode('')
+    .prop('#address-cells', 2).prop('#size-cells', 2)
+    .prop('compatible', 'riscv-virtio').prop('model', 'riscv-virtio,qemu');
+
+  w.beginNode('chosen');
+  if (cfg.bootargs !== undefined && cfg.bootargs !== '') w.prop('bootargs', cfg.bootargs);
+  w.prop('stdout-path', `/soc/serial@${hex(cfg.uart.base)}`);
+  if (cfg.initrd !== undefined) {
+    w.prop('linux,initrd-start', BigInt(cfg.initrd.start)).prop('linux,initrd-end', BigInt(cfg.initrd.end));
+  }
+  w.endNode();
+
+  w.beginNode(`memory@${hex(cfg.ramBase)}`)
+    .prop('device_type', 'memory').prop('reg', reg64(cfg.ramBase, cfg.ramSize)).endNode();
+
+  w.beginNode('cpus').prop('#address-cells', 1).prop('#size-cells', 0).prop('timebase-frequency', cfg.timebaseHz);
+  for (let i = 0; i < cfg.harts; i++) {
+    w.beginNode(`cpu@${i}`)
+      .prop('device_type', 'cpu').prop('reg', i).prop('status', 'okay').prop('compatible', 'riscv')
+      .prop('riscv,isa', cfg.isa).prop('riscv,isa-base', 'rv64i').prop('riscv,isa-extensions', cfg.isaExtensions)
+      .prop('mmu-type', cfg.mmuType);
+    w.beginNode('interrupt-controller')
+      .prop('#interrupt-cells', 1).prop('interrupt-controller', null).prop('compatible', 'riscv,cpu-intc')
+      .prop('phandle', PH_CPU_INTC + i).endNode();
+    w.endNode();
+  }
+  w.beginNode('cpu-map').beginNode('cluster0');
+  for (let i = 0; i < cfg.harts; i++) w.beginNode(`core${i}`).prop('cpu', PH_CPU_INTC + i).endNode();
+  w.endNode().endNode();
+  w.endNode();
+
+  w.beginNode('soc').prop('#address-cells', 2).prop('#size-cells', 2).prop('compatible', 'simple-bus').prop('ranges', null);
+
+  const clintIrqs: number[] = [];
+  for (let i = 0; i < cfg.harts; i++) clintIrqs.push(PH_CPU_INTC + i, 3, PH_CPU_INTC + i, 7);   // MSI, MTI
+  w.beginNode(`clint@${hex(cfg.clint.base)}`)
+    .prop('compatible', ['sifive,clint0', 'riscv,clint0'])
+    .prop('reg', reg64(cfg.clint.base, cfg.clint.size)).prop('interrupts-extended', clintIrqs).endNode();
+
+  w.beginNode(`serial@${hex(cfg.uart.base)}`)
+    .prop('compatible', 'ns16550a').prop('reg', reg64(cfg.uart.base, cfg.uart.size))
+    .prop('clock-frequency', cfg.uart.clockHz);
+  if (cfg.uart.irq !== undefined) w.prop('interrupts', cfg.uart.irq);
+  w.endNode();
+
+  w.beginNode(`test@${hex(cfg.finisher.base)}`)
+    .prop('compatible', ['sifive,test1', 'sifive,test0', 'syscon'])
+    .prop('reg', reg64(cfg.finisher.base, cfg.finisher.size)).prop('phandle', phTest(cfg)).endNode();
+  w.endNode();   // soc
+
+  w.beginNode('poweroff').prop('compatible', 'syscon-poweroff').prop('regmap', phTest(cfg))
+    .prop('offset', 0).prop('value', 0x5555).endNode();
+  w.beginNode('reboot').prop('compatible', 'syscon-reboot').prop('regmap', phTest(cfg))
+    .prop('offset', 0).prop('value', 0x7777).endNode();
+
+  w.endNode();
+  return w.finish();
+}

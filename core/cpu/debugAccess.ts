@@ -1,0 +1,42 @@
+// Side-effect-free views of a hart's memory for tracing and the debugger: no A/D updates, no TLB fills, no traps.
+
+import { Access, PagingMode, WalkRequest, WalkResult, WalkStatus, walk } from '../mmu/walk';
+import { MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM } from './csrNumbers';
+import { MENVCFG_ADUE_HI } from './csr';
+import { Hart, PRIV_M } from './hart';
+
+const req = new WalkRequest();
+const res = new WalkResult();
+
+/**
+ * Translates va (lo, hi) as the hart would for `access`, without side effects. Returns the physical
+ * address, or -1 when the access would fault.
+ */
+export function debugTranslate(h: Hart, lo: number, hi: number, access: Access): number {
+  const priv = access !== Access.FETCH && h.priv === PRIV_M && (h.mstatus & MSTATUS_MPRV) !== 0
+    ? (h.mstatus & MSTATUS_MPP) >>> 11 : h.priv;
+  if (priv === PRIV_M || h.satpMode === PagingMode.BARE) {
+    if ((hi >>> 24) !== 0) return -1;
+    return (hi >>> 0) * 4294967296 + (lo >>> 0);
+  }
+  req.mode = h.satpMode; req.rootPpn = h.satpPpn; req.vaLo = lo; req.vaHi = hi; req.access = access;
+  req.priv = priv; req.sum = (h.mstatus & MSTATUS_SUM) !== 0; req.mxr = (h.mstatus & MSTATUS_MXR) !== 0;
+  req.adue = (h.menvcfgHi & MENVCFG_ADUE_HI) !== 0; req.gstage = false; req.debug = true;
+  if (walk(req, res, h.ptePort, null) !== WalkStatus.OK) return -1;
+  return res.ppn * 4096 + (lo & 4095);
+}
+
+/** The instruction word at the hart's pc (16 or 32 bits), or 0 if it cannot be read. */
+export function peekInsn(h: Hart): number {
+  const ram = h.bus.ram;
+  const pa = debugTranslate(h, h.pcLo, h.pcHi, Access.FETCH);
+  const off = pa < 0 ? -1 : ram.offsetOf(pa, 2);
+  if (off < 0) return 0;
+  const low = ram.u8[off] | (ram.u8[off + 1] << 8);
+  if ((low & 3) !== 3) return low;
+  const lo2 = (h.pcLo + 2) | 0;
+  const pa2 = debugTranslate(h, lo2, (h.pcHi + ((lo2 >>> 0) < 2 ? 1 : 0)) | 0, Access.FETCH);
+  const off2 = pa2 < 0 ? -1 : ram.offsetOf(pa2, 2);
+  if (off2 < 0) return low;
+  return (low | (ram.u8[off2] << 16) | (ram.u8[off2 + 1] << 24)) >>> 0;
+}

@@ -1,0 +1,303 @@
+// One RV64GC hart: architectural state, privilege, trap entry and interrupt selection.
+
+import { FpuState } from './fpu';
+import { Exc, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP, MIP_SSIP, MIP_STIP } from './causes';
+import {
+  MSTATUS_FS, MSTATUS_HI_FIXED, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_SIE,
+  MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_XS, MSTATUS_VS,
+} from './csrNumbers';
+import { Pmp } from '../mmu/pmp';
+import { Tlb } from '../mmu/tlb';
+import { WalkRequest, WalkResult } from '../mmu/walk';
+import type { Bus } from '../devices/bus';
+import { BusPtePort } from './ptePort';
+import type { HartHost } from './hartHost';
+import { hiOf, loOf, toBig, toBigSigned } from '../util/int64';
+
+export const PRIV_U = 0, PRIV_S = 1, PRIV_M = 3;
+export const PRIV_NAMES = ['U', 'S', '?', 'M'];
+
+/** Number of entries in each of the hart's direct-mapped L1 TLBs (fetch, load, store). */
+export const L1_SIZE = 256;
+/** Tag value that never matches (not page aligned). */
+export const L1_INVALID = 1;
+
+/** Trap record for tracing and the debugger (filled on each trap, reused). */
+export interface TrapInfo {
+  cause: number; interrupt: boolean; tvalLo: number; tvalHi: number; epcLo: number; epcHi: number;
+  fromPriv: number; toPriv: number;
+}
+
+export class Hart {
+  /** Integer registers as lo/hi int32 pairs; index 32 is the sink for writes to x0. */
+  readonly xl = new Int32Array(33);
+  readonly xh = new Int32Array(33);
+  readonly fpu = new FpuState();
+  pcLo = 0;
+  pcHi = 0;
+  priv = PRIV_M;
+
+  // ---- CSR state (see csr.ts for access rules) ----
+  /** mstatus bits 31:0; bits 63:32 are MSTATUS_HI_FIXED plus SD. */
+  mstatus = 0;
+  frm = 0;
+  medeleg = 0;
+  mideleg = 0;
+  mie = 0;
+  /** mip bits software may own: SSIP, STIP (without Sstc), SEIP. */
+  mipSw = 0;
+  /** mip bits driven by devices: MSIP, MTIP, MEIP, SEIP (external), STIP from stimecmp. */
+  mipHw = 0;
+  mtvecLo = 0; mtvecHi = 0;
+  stvecLo = 0; stvecHi = 0;
+  mepcLo = 0; mepcHi = 0;
+  sepcLo = 0; sepcHi = 0;
+  mcauseLo = 0; mcauseHi = 0;
+  scauseLo = 0; scauseHi = 0;
+  mtvalLo = 0; mtvalHi = 0;
+  stvalLo = 0; stvalHi = 0;
+  mscratchLo = 0; mscratchHi = 0;
+  sscratchLo = 0; sscratchHi = 0;
+  satpMode = 0;
+  satpAsid = 0;
+  satpPpn = 0;
+  menvcfgLo = 0; menvcfgHi = 0;
+  senvcfg = 0;
+  mcounteren = 0;
+  scounteren = 0;
+  mcountinhibit = 0;
+  stimecmpLo = -1; stimecmpHi = -1;
+  /** Instructions retired (Number; exact up to 2^53). */
+  instret = 0;
+  /** Cycles elapsed on this hart (retired instructions plus idle time). */
+  cycles = 0;
+  /** Values written to minstret/mcycle and the counts at that moment (counters are base + delta). */
+  instretBaseLo = 0; instretBaseHi = 0; instretAt = 0;
+  cycleBaseLo = 0; cycleBaseHi = 0; cycleAt = 0;
+
+  readonly pmp = new Pmp();
+  readonly tlb = new Tlb(512);
+
+  // ---- LR/SC reservation ----
+  resValid = false;
+  resAddr = 0;
+
+  /** WFI: waiting for an interrupt. */
+  waiting = false;
+  /** Set when something may have made an interrupt pending/enabled; the run loop checks and clears it. */
+  irqCheck = true;
+  /** Set by anything that must stop the current execute() chunk early. */
+  breakLoop = false;
+
+  // ---- L1 TLBs: tag = page-aligned va low word + va high word; off = RAM offset of the page ----
+  readonly fTagLo = new Int32Array(L1_SIZE).fill(L1_INVALID);
+  readonly fTagHi = new Int32Array(L1_SIZE);
+  readonly fOff = new Int32Array(L1_SIZE);
+  readonly rTagLo = new Int32Array(L1_SIZE).fill(L1_INVALID);
+  readonly rTagHi = new Int32Array(L1_SIZE);
+  readonly rOff = new Int32Array(L1_SIZE);
+  readonly wTagLo = new Int32Array(L1_SIZE).fill(L1_INVALID);
+  readonly wTagHi = new Int32Array(L1_SIZE);
+  readonly wOff = new Int32Array(L1_SIZE);
+
+  /** Current fetch page (va) and its decoded-code arrays; fetchTagLo = L1_INVALID forces a refill. */
+  fetchTagLo = L1_INVALID;
+  fetchTagHi = 0;
+
+  // walk scratch
+  readonly walkReq = new WalkRequest();
+  readonly walkRes = new WalkResult();
+
+  // statistics
+  exceptions = 0;
+  interrupts = 0;
+  l1Misses = 0;
+  walks = 0;
+
+  /** Last trap (valid when trapCount changed). */
+  readonly lastTrap: TrapInfo = { cause: 0, interrupt: false, tvalLo: 0, tvalHi: 0, epcLo: 0, epcHi: 0, fromPriv: 0, toPriv: 0 };
+  trapCount = 0;
+
+  readonly ptePort: BusPtePort;
+
+  constructor(readonly id: number, readonly bus: Bus, readonly host: HartHost) {
+    this.ptePort = new BusPtePort(bus);
+  }
+
+  // ---------------- API boundary (bigint) ----------------
+
+  getPc(): bigint { return toBig(this.pcLo, this.pcHi); }
+  setPc(v: bigint): void { this.pcLo = loOf(v); this.pcHi = hiOf(v); this.fetchTagLo = L1_INVALID; }
+  getX(i: number): bigint { return i === 0 ? 0n : toBig(this.xl[i], this.xh[i]); }
+  getXSigned(i: number): bigint { return i === 0 ? 0n : toBigSigned(this.xl[i], this.xh[i]); }
+  setX(i: number, v: bigint): void { if (i !== 0) { this.xl[i] = loOf(v); this.xh[i] = hiOf(v); } }
+  getF(i: number): bigint { return toBig(this.fpu.i32[2 * i], this.fpu.i32[2 * i + 1]); }
+  setF(i: number, v: bigint): void { this.fpu.i32[2 * i] = loOf(v); this.fpu.i32[2 * i + 1] = hiOf(v); }
+
+  /** Resets the hart to the state the privileged spec requires at reset (M-mode, MIE=0, MPRV=0, ...). */
+  reset(pc: bigint): void {
+    this.xl.fill(0); this.xh.fill(0); this.fpu.i32.fill(0); this.fpu.flags = 0; this.frm = 0;
+    this.priv = PRIV_M;
+    this.mstatus = 0;
+    this.mipSw = 0; this.mipHw &= MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP;
+    this.mie = 0; this.medeleg = 0; this.mideleg = 0;
+    this.satpMode = 0; this.satpAsid = 0; this.satpPpn = 0;
+    this.menvcfgLo = 0; this.menvcfgHi = 0; this.senvcfg = 0;
+    this.mcauseLo = 0; this.mcauseHi = 0;
+    this.resValid = false; this.waiting = false;
+    this.pmp.reset();
+    this.tlb.flushAll();
+    this.setPc(pc);
+    this.mmuContextChanged();
+  }
+
+  // ---------------- status helpers ----------------
+
+  /** Full mstatus high word, with SD computed from FS/XS/VS. */
+  mstatusHi(): number {
+    const m = this.mstatus;
+    const sd = (m & MSTATUS_FS) === MSTATUS_FS || (m & MSTATUS_XS) === MSTATUS_XS || (m & MSTATUS_VS) === MSTATUS_VS;
+    return MSTATUS_HI_FIXED | (sd ? 0x80000000 | 0 : 0);
+  }
+
+  /** Value of mip as software reads it. */
+  mip(): number { return this.mipSw | this.mipHw; }
+
+  /** Every change that can invalidate cached translations or permission decisions funnels here:
+   *  satp, privilege, MPRV/MPP, SUM, MXR, PMP, sfence.vma. Clears the L1 TLBs and the fetch page. */
+  mmuContextChanged(): void {
+    this.fTagLo.fill(L1_INVALID);
+    this.rTagLo.fill(L1_INVALID);
+    this.wTagLo.fill(L1_INVALID);
+    this.fetchTagLo = L1_INVALID;
+    this.breakLoop = true;
+  }
+
+  /** Drops L1 write entries that point at RAM page `pageOff` (it now holds decoded code). */
+  dropWritable(pageOff: number): void {
+    const tag = this.wTagLo, off = this.wOff;
+    for (let i = 0; i < L1_SIZE; i++) if (off[i] === pageOff) tag[i] = L1_INVALID;
+  }
+
+  /** Sets the privilege mode, flushing what depends on it. */
+  setPriv(p: number): void {
+    if (p !== this.priv) { this.priv = p; this.mmuContextChanged(); }
+  }
+
+  // ---------------- traps (machine.adoc "Machine Trap Delegation", supervisor.adoc) ----------------
+
+  /**
+   * Takes a synchronous exception at the current pc (this.pcLo/pcHi must hold the faulting instruction's
+   * address) with the given trap value.
+   */
+  raise(cause: number, tvalLo: number, tvalHi: number): void {
+    this.exceptions++;
+    this.enterTrap(cause, false, tvalLo, tvalHi);
+  }
+
+  /** Illegal-instruction exception; tval holds the instruction bits (as QEMU does; the spec allows 0 or the bits). */
+  illegal(bits: number): void {
+    this.raise(Exc.ILLEGAL_INSN, bits, 0);
+  }
+
+  private enterTrap(cause: number, interrupt: boolean, tvalLo: number, tvalHi: number): void {
+    const from = this.priv;
+    const deleg = interrupt ? this.mideleg : this.medeleg;
+    const toS = from <= PRIV_S && cause < 32 && ((deleg >>> cause) & 1) !== 0;
+    const epcLo = this.pcLo, epcHi = this.pcHi;
+    let m = this.mstatus;
+    let vecLo: number, vecHi: number;
+    if (toS) {
+      this.sepcLo = epcLo; this.sepcHi = epcHi;
+      this.scauseLo = cause; this.scauseHi = interrupt ? 0x80000000 | 0 : 0;
+      this.stvalLo = tvalLo; this.stvalHi = tvalHi;
+      m = (m & ~(MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SIE)) | ((m & MSTATUS_SIE) !== 0 ? MSTATUS_SPIE : 0) | (from === PRIV_S ? MSTATUS_SPP : 0);
+      vecLo = this.stvecLo; vecHi = this.stvecHi;
+    } else {
+      this.mepcLo = epcLo; this.mepcHi = epcHi;
+      this.mcauseLo = cause; this.mcauseHi = interrupt ? 0x80000000 | 0 : 0;
+      this.mtvalLo = tvalLo; this.mtvalHi = tvalHi;
+      m = (m & ~(MSTATUS_MPIE | MSTATUS_MPP | MSTATUS_MIE)) | ((m & MSTATUS_MIE) !== 0 ? MSTATUS_MPIE : 0) | (from << 11);
+      vecLo = this.mtvecLo; vecHi = this.mtvecHi;
+    }
+    this.mstatus = m;
+    // Vectored mode (MODE=1): interrupts go to BASE + 4·cause (machine.adoc, mtvec).
+    const base = vecLo & ~3;
+    let pcLo = base;
+    if ((vecLo & 3) === 1 && interrupt) pcLo = (base + 4 * cause) | 0;
+    this.pcLo = pcLo;
+    this.pcHi = (vecHi + ((pcLo >>> 0) < (base >>> 0) ? 1 : 0)) | 0;
+    this.resValid = false;
+    this.waiting = false;
+    const t = this.lastTrap;
+    t.cause = cause; t.interrupt = interrupt; t.tvalLo = tvalLo; t.tvalHi = tvalHi; t.epcLo = epcLo; t.epcHi = epcHi;
+    t.fromPriv = from; t.toPriv = toS ? PRIV_S : PRIV_M;
+    this.trapCount++;
+    this.setPriv(toS ? PRIV_S : PRIV_M);
+    this.fetchTagLo = L1_INVALID;
+    this.breakLoop = true;
+    this.irqCheck = true;
+    if (this.host.onTrap !== null) this.host.onTrap(this);
+  }
+
+  /**
+   * Takes the highest-priority pending and enabled interrupt, if any (machine.adoc "Machine Interrupt
+   * Registers": priority MEI, MSI, MTI, SEI, SSI, STI). Returns true if one was taken.
+   */
+  checkInterrupts(): boolean {
+    const pending = (this.mipSw | this.mipHw) & this.mie;
+    if (pending === 0) return false;
+    const priv = this.priv, m = this.mstatus;
+    const mEnabled = priv < PRIV_M || (m & MSTATUS_MIE) !== 0;
+    const sEnabled = priv < PRIV_S || (priv === PRIV_S && (m & MSTATUS_SIE) !== 0);
+    const toM = mEnabled ? pending & ~this.mideleg : 0;
+    const toS = sEnabled ? pending & this.mideleg : 0;
+    const cands = toM !== 0 ? toM : toS;
+    if (cands === 0) return false;
+    let cause: number;
+    if (cands & MIP_MEIP) cause = 11;
+    else if (cands & MIP_MSIP) cause = 3;
+    else if (cands & MIP_MTIP) cause = 7;
+    else if (cands & MIP_SEIP) cause = 9;
+    else if (cands & MIP_SSIP) cause = 1;
+    else if (cands & MIP_STIP) cause = 5;
+    else return false;
+    this.interrupts++;
+    this.enterTrap(cause, true, 0, 0);
+    return true;
+  }
+
+  /** True if WFI should wake: some interrupt is pending and locally enabled, whatever the global enables. */
+  wakeable(): boolean {
+    return ((this.mipSw | this.mipHw) & this.mie) !== 0;
+  }
+
+  /** MRET (machine.adoc "Trap-Return Instructions"). */
+  mret(): void {
+    const m = this.mstatus;
+    const mpp = (m & MSTATUS_MPP) >>> 11;
+    let n = (m & ~(MSTATUS_MIE | MSTATUS_MPP)) | ((m & MSTATUS_MPIE) !== 0 ? MSTATUS_MIE : 0) | MSTATUS_MPIE;
+    if (mpp !== PRIV_M) n &= ~MSTATUS_MPRV;
+    this.mstatus = n;
+    this.pcLo = this.mepcLo & ~1; this.pcHi = this.mepcHi;
+    this.fetchTagLo = L1_INVALID;
+    this.setPriv(mpp);
+    this.mmuContextChanged();
+    this.irqCheck = true;
+  }
+
+  /** SRET (supervisor.adoc). */
+  sret(): void {
+    const m = this.mstatus;
+    const spp = (m & MSTATUS_SPP) !== 0 ? PRIV_S : PRIV_U;
+    this.mstatus = ((m & ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPRV)) | ((m & MSTATUS_SPIE) !== 0 ? MSTATUS_SIE : 0) | MSTATUS_SPIE);
+    this.pcLo = this.sepcLo & ~1; this.pcHi = this.sepcHi;
+    this.fetchTagLo = L1_INVALID;
+    this.setPriv(spp);
+    this.mmuContextChanged();
+    this.irqCheck = true;
+  }
+
+  /** Marks the FP state dirty (mstatus.FS = 3). */
+  fsDirty(): void { this.mstatus |= MSTATUS_FS; }
+}

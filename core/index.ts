@@ -1,0 +1,18 @@
+// The public face of core: what the CLI, the debug adapter and the benchmarks may use.
+
+export { Machine } from './machine';
+export type { MachineOptions, MachineStats, RunResult, TraceSink as Trace } from './machine';
+export { Hart, PRIV_NAMES, PRIV_M, PRIV_S, PRIV_U } from './cpu/hart';
+export { VirtBoard, RAM_BASE, ISA_STRING } from './board/virt';
+export type { BoardConfig, BootConfig, BootInfo, ImageFile } from './board/virt';
+export { LoadError, parseElf, isElf } from './loader/elf';
+export type { ElfImage, ElfSegment, ElfSymbol } from './loader/elf';
+export { SymbolTable } from './loader/symbols';
+export { disassemble } from './isa/disasm';
+export { decode } from './isa/decode';
+export { INSNS } from './isa/table';
+export type { InsnSpec } from './isa/table';
+export { csrName } from './isa/csrNames';
+export { translateDebug } from './mmu/debugWalk';
+export type { DebugTranslation, WalkStep } from './mmu/debugWalk';
+export type { Host, MmioDevice } from './devices/device';

@@ -1,0 +1,346 @@
+// The machine: RAM, bus, harts, CLINT, code cache and the deterministic run loop that interleaves harts.
+
+import { Bus } from './devices/bus';
+import { PAGE_CODE, Ram } from './devices/ram';
+import type { Host, MmioDevice } from './devices/device';
+import { Clint, CLINT_BASE, CLINT_SIZE } from './devices/clint';
+import { Hart, L1_INVALID } from './cpu/hart';
+import type { HartHost } from './cpu/hartHost';
+import { CodeCache } from './cpu/codeCache';
+import { execute } from './cpu/interp';
+import { MIP_MSIP, MIP_MTIP, MIP_STIP } from './cpu/causes';
+import { MENVCFG_STCE_HI } from './cpu/csr';
+import { hiOf, loOf, toBig } from './util/int64';
+import { decode } from './isa/decode';
+import { peekInsn } from './cpu/debugAccess';
+
+export interface MachineOptions {
+  /** RAM size in bytes (multiple of 4 KiB, at most 2 GiB). */
+  memorySize: number;
+  /** Number of harts (1..8). */
+  harts: number;
+  host: Host;
+}
+
+/** Trace callbacks; each one that is set costs speed (insn tracing runs one instruction at a time). */
+export interface TraceSink {
+  insn?(hart: number, pc: bigint, word: number, len: 2 | 4, priv: number): void;
+  trap?(hart: number, info: { cause: bigint; interrupt: boolean; tval: bigint; epc: bigint; fromPriv: number; toPriv: number }): void;
+  mmu?(hart: number, info: { va: bigint; access: 'fetch' | 'load' | 'store'; pa?: bigint; fault?: string; level?: number }): void;
+}
+
+export interface RunResult {
+  /** exit: the guest finished; limit: maxInsns ran; halted: every hart waits with no wake-up possible;
+   *  stopped: requestStop() was called (pause, reset request). */
+  reason: 'exit' | 'limit' | 'halted' | 'stopped';
+  exitCode?: number;
+}
+
+export interface MachineStats {
+  instret: number;
+  exceptions: number;
+  interrupts: number;
+  tlbHits: number;
+  tlbMisses: number;
+  pageWalks: number;
+  l1Refills: number;
+  codeInvalidations: number;
+  mtime: number;
+}
+
+/** Guest time: the machine's clock advances one tick per instruction slot; mtime = ticks / TICKS_PER_MTIME. */
+export const TICKS_PER_MTIME = 10;
+const ACCESS_NAMES = ['fetch', 'load', 'store'] as const;
+const WALK_FAULTS = ['', 'page fault', 'access fault'];
+
+export class Machine {
+  static readonly RAM_BASE = 0x8000_0000;
+  readonly ramSize: number;
+  readonly ram: Ram;
+  readonly bus: Bus;
+  readonly harts: Hart[] = [];
+  readonly clint: Clint;
+  readonly codeCache: CodeCache;
+  /** mtime frequency (10 MHz, one tick per 10 instructions: a nominal 100 MIPS hart). */
+  readonly timebaseHz = 10_000_000;
+  /** Instructions a hart runs before the next hart gets its turn (deterministic interleaving). */
+  readonly quantum: number;
+
+  private ticks = 0;
+  private mtimeOffset = 0;
+  private current: Hart | null = null;
+  private roundStartCycles = 0;
+  private exitCode: number | undefined;
+  private trace: TraceSink | null = null;
+  private readonly pollHooks: { every: number; next: number; fn: () => void }[] = [];
+  private executed = 0;
+  private stopFlag = false;
+
+  constructor(opts: MachineOptions) {
+    const size = opts.memorySize;
+    if (!Number.isInteger(size) || size < 4096 || size > 0x8000_0000 || size % 4096 !== 0) {
+      throw new RangeError(`memory size must be a multiple of 4 KiB between 4 KiB and 2 GiB (got ${size})`);
+    }
+    if (!Number.isInteger(opts.harts) || opts.harts < 1 || opts.harts > 8) {
+      throw new RangeError(`hart count must be 1..8 (got ${opts.harts})`);
+    }
+    this.ramSize = size;
+    this.ram = new Ram(Machine.RAM_BASE, size);
+    this.bus = new Bus(this.ram);
+    this.codeCache = new CodeCache(size >>> 12);
+    this.quantum = opts.harts === 1 ? 1_000_000 : 10_000;
+    const hartHost: HartHost = {
+      mtime: () => this.mtime(),
+      onTrap: null,
+      onWalk: null,
+      markCodePage: (off) => this.markCodePage(off),
+      onStimecmpChange: () => this.updateTimers(),
+    };
+    this.hartHost = hartHost;
+    for (let i = 0; i < opts.harts; i++) this.harts.push(new Hart(i, this.bus, hartHost));
+    this.clint = new Clint(opts.harts, {
+      mtime: () => this.mtime(),
+      setMtime: (v) => { this.mtimeOffset = v - Math.floor(this.nowTicks() / TICKS_PER_MTIME); },
+      setMsip: (h, level) => {
+        const hart = this.harts[h];
+        hart.mipHw = level ? hart.mipHw | MIP_MSIP : hart.mipHw & ~MIP_MSIP;
+        hart.irqCheck = true;
+      },
+      timerChanged: () => this.updateTimers(),
+    });
+    this.bus.addDevice(CLINT_BASE, CLINT_SIZE, this.clint);
+    this.bus.onMmioWrite = () => {
+      for (const h of this.harts) h.irqCheck = true;
+      if (this.current !== null) this.current.breakLoop = true;
+    };
+    this.bus.onCodeWrite = (pageOff) => {
+      this.codeCache.invalidate(pageOff >>> 12);
+      this.ram.codePage[pageOff >>> 12] &= ~PAGE_CODE;
+      for (const h of this.harts) { h.fetchTagLo = L1_INVALID; }
+      if (this.current !== null) this.current.breakLoop = true;
+    };
+    for (const h of this.harts) h.reset(BigInt(Machine.RAM_BASE));
+  }
+
+  private readonly hartHost: HartHost;
+
+  // ---------------- devices and memory ----------------
+
+  addDevice(base: number, size: number, dev: MmioDevice): void {
+    this.bus.addDevice(base, size, dev);
+  }
+
+  /** Copies bytes into RAM at physical address pa. Throws RangeError outside RAM. */
+  writePhys(pa: number, bytes: Uint8Array): void {
+    const off = this.ram.offsetOf(pa, bytes.length);
+    if (off < 0) throw new RangeError(`[0x${pa.toString(16)}, +0x${bytes.length.toString(16)}) is outside RAM`);
+    this.ram.u8.set(bytes, off);
+    if (bytes.length > 0) this.bus.noteRamWrite(off, bytes.length);
+  }
+
+  readPhys(pa: number, len: number): Uint8Array {
+    const off = this.ram.offsetOf(pa, len);
+    if (off < 0) throw new RangeError(`[0x${pa.toString(16)}, +0x${len.toString(16)}) is outside RAM`);
+    return this.ram.u8.slice(off, off + len);
+  }
+
+  readPhys64(pa: number): bigint {
+    const b = this.readPhys(pa, 8);
+    const dv = new DataView(b.buffer, b.byteOffset, 8);
+    return dv.getBigUint64(0, true);
+  }
+
+  writePhys64(pa: number, v: bigint): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, v), true);
+    this.writePhys(pa, b);
+  }
+
+  // ---------------- time ----------------
+
+  /** Current machine time in ticks, including the running hart's progress in its quantum. */
+  private nowTicks(): number {
+    const c = this.current;
+    return c === null ? this.ticks : this.ticks + (c.cycles - this.roundStartCycles);
+  }
+
+  mtime(): number {
+    return Math.floor(this.nowTicks() / TICKS_PER_MTIME) + this.mtimeOffset;
+  }
+
+  /** Re-evaluates MTIP and (with Sstc) STIP for every hart. */
+  private updateTimers(): void {
+    const t = this.mtime();
+    for (const h of this.harts) {
+      let bits = h.mipHw & ~(MIP_MTIP | MIP_STIP);
+      if (t >= this.clint.mtimecmp(h.id)) bits |= MIP_MTIP;
+      if ((h.menvcfgHi & MENVCFG_STCE_HI) !== 0 && t >= stimecmpOf(h)) bits |= MIP_STIP;
+      if (bits !== h.mipHw) { h.mipHw = bits; h.irqCheck = true; h.breakLoop = true; }
+    }
+  }
+
+  /** Tick at which the next timer comparison fires (Infinity if none armed). */
+  private nextDeadline(): number {
+    let best = Infinity;
+    for (const h of this.harts) {
+      let cmp = this.clint.mtimecmp(h.id);
+      if ((h.menvcfgHi & MENVCFG_STCE_HI) !== 0) cmp = Math.min(cmp, stimecmpOf(h));
+      if (cmp >= 2 ** 53) continue;
+      best = Math.min(best, (cmp - this.mtimeOffset) * TICKS_PER_MTIME);
+    }
+    return best;
+  }
+
+  // ---------------- code cache ----------------
+
+  private markCodePage(pageOff: number): void {
+    this.ram.codePage[pageOff >>> 12] |= PAGE_CODE;
+    for (const h of this.harts) h.dropWritable(pageOff);
+  }
+
+  // ---------------- control ----------------
+
+  requestExit(code: number): void {
+    if (this.exitCode === undefined) this.exitCode = code;
+    for (const h of this.harts) h.breakLoop = true;
+  }
+
+  /** Makes run() return 'stopped' as soon as the current instruction completes. */
+  requestStop(): void {
+    this.stopFlag = true;
+    for (const h of this.harts) h.breakLoop = true;
+  }
+
+  /**
+   * Calls fn after every store to physical [pa, pa+len) in RAM (stores there leave the L1 fast path).
+   */
+  watchRam(pa: number, len: number, fn: () => void): void {
+    const off = this.ram.offsetOf(pa, len);
+    if (off < 0) throw new RangeError(`watched range 0x${pa.toString(16)} is outside RAM`);
+    this.bus.watchRam(off, len, fn);
+    for (let p = off >>> 12; p <= (off + len - 1) >>> 12; p++) for (const h of this.harts) h.dropWritable(p << 12);
+  }
+
+  /** Exit code requested by the guest, if it has finished. */
+  get exited(): number | undefined { return this.exitCode; }
+
+  setTrace(sink: TraceSink | null): void {
+    this.trace = sink;
+    const host = this.hartHost;
+    host.onTrap = sink?.trap ? (h) => {
+      const t = h.lastTrap;
+      sink.trap!(h.id, {
+        cause: BigInt(t.cause) | (t.interrupt ? 1n << 63n : 0n), interrupt: t.interrupt,
+        tval: toBig(t.tvalLo, t.tvalHi), epc: toBig(t.epcLo, t.epcHi), fromPriv: t.fromPriv, toPriv: t.toPriv,
+      });
+    } : null;
+    host.onWalk = sink?.mmu ? (h, lo, hi, access, ok, pa, level, fault) => {
+      sink.mmu!(h.id, {
+        va: toBig(lo, hi), access: ACCESS_NAMES[access],
+        pa: ok ? BigInt(pa) : undefined, fault: ok ? undefined : WALK_FAULTS[fault], level: ok ? level : undefined,
+      });
+    } : null;
+  }
+
+  addPollHook(everyInsns: number, fn: () => void): void {
+    this.pollHooks.push({ every: everyInsns, next: this.executed + everyInsns, fn });
+  }
+
+  /**
+   * Runs up to maxInsns instruction slots (summed over harts). Returns early when the guest requests an
+   * exit, or when every hart waits in WFI with no timer armed ('halted').
+   */
+  run(maxInsns: number): RunResult {
+    const stopAt = this.executed + maxInsns;
+    const cc = this.codeCache;
+    const insnTrace = this.trace?.insn !== undefined ? this.trace : null;
+    while (this.exitCode === undefined) {
+      if (this.stopFlag) { this.stopFlag = false; return { reason: 'stopped' }; }
+      const left = stopAt - this.executed;
+      if (left <= 0) return { reason: 'limit' };
+      this.updateTimers();
+      let q = Math.min(this.quantum, left);
+      const dl = this.nextDeadline() - this.ticks;
+      if (dl > 0 && dl < q) q = Math.ceil(dl);
+      let active = false;
+      for (const h of this.harts) {
+        if (h.waiting) {
+          if (!h.wakeable()) { h.cycles += q; continue; }
+          h.waiting = false;
+        }
+        active = true;
+        this.current = h;
+        this.roundStartCycles = h.cycles;
+        let done = 0;
+        while (done < q && this.exitCode === undefined && !this.stopFlag) {
+          if (h.irqCheck) { h.irqCheck = false; this.updateTimers(); h.checkInterrupts(); }
+          if (insnTrace !== null) {
+            const w = peekInsn(h);
+            insnTrace.insn!(h.id, h.getPc(), w, (w & 3) === 3 ? 4 : 2, h.priv);
+            done += execute(h, 1, cc);
+          } else {
+            // never run past the next timer deadline
+            const until = this.nextDeadline() - (this.ticks + done);
+            const budget = until > 0 && until < q - done ? Math.ceil(until) : q - done;
+            done += execute(h, budget, cc);
+          }
+          if (h.waiting) break;
+          this.updateTimers();
+          h.checkInterrupts();
+        }
+        // idle time of a hart that waited still passes on its clock
+        if (done < q) h.cycles += q - done;
+        this.executed += done;
+        this.current = null;
+        if (this.harts.length > 1) h.resValid = false;   // see amo.ts: reservations end with the quantum
+        if (this.exitCode !== undefined || this.stopFlag) break;
+      }
+      if (active) {
+        this.ticks += q;
+      } else {
+        // Every hart waits for an interrupt: jump to the next timer deadline, or stop if none can come.
+        const next = this.nextDeadline();
+        if (next === Infinity) return { reason: 'halted' };
+        const skip = Math.max(q, Math.ceil(next - this.ticks));
+        this.ticks += skip;
+        for (const h of this.harts) h.cycles += skip - q;   // each already counted q idle cycles
+      }
+      for (const p of this.pollHooks) {
+        if (this.executed >= p.next) { p.next = this.executed + p.every; p.fn(); }
+      }
+    }
+    return { reason: 'exit', exitCode: this.exitCode };
+  }
+
+  /** Instruction slots run so far (retired plus trapped), summed over harts: what run()'s budget counts. */
+  totalSlots(): number { return this.executed; }
+
+  totalInstret(): number {
+    let n = 0;
+    for (const h of this.harts) n += h.instret;
+    return n;
+  }
+
+  stats(): MachineStats {
+    let exceptions = 0, interrupts = 0, hits = 0, misses = 0, walks = 0, refills = 0;
+    for (const h of this.harts) {
+      exceptions += h.exceptions; interrupts += h.interrupts;
+      hits += h.tlb.hits; misses += h.tlb.misses; walks += h.walks; refills += h.l1Misses;
+    }
+    return {
+      instret: this.totalInstret(), exceptions, interrupts, tlbHits: hits, tlbMisses: misses, pageWalks: walks,
+      l1Refills: refills, codeInvalidations: this.codeCache.invalidations, mtime: this.mtime(),
+    };
+  }
+
+  /** Disassembly helper for reports: the decoded op name at a hart's pc. */
+  decodeAt(h: Hart): string {
+    return decode(peekInsn(h)).spec?.name ?? 'unknown';
+  }
+}
+
+function stimecmpOf(h: Hart): number {
+  return (h.stimecmpHi >>> 0) * 4294967296 + (h.stimecmpLo >>> 0);
+}
+
+export { hiOf, loOf };
