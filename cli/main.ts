@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+// vmscope command line: run programs and kernels on the virt board, the built-in demo, and device tree dumps.
+
+import { readFileSync, writeFileSync, existsSync, createWriteStream, WriteStream } from 'node:fs';
+import * as path from 'node:path';
+import { Command, HELP, RunOptions, UsageError, parseArgs } from './options';
+import { attachConsole } from './console';
+import { ImageFile, LoadError, VirtBoard, disassemble, isElf, PRIV_NAMES, Trace } from '../core';
+
+const VERSION = '0.1.0';
+/** Exit code for --timeout / --max-insns (as coreutils timeout uses). */
+const EXIT_LIMIT = 124;
+/** Exit code when every hart waits for an interrupt that can never arrive. */
+const EXIT_HALTED = 125;
+const EXIT_USAGE = 2;
+
+function readImage(file: string, option: string): ImageFile {
+  if (!existsSync(file)) throw new UsageError(`${option}: file not found: ${file}`);
+  try {
+    return { name: file, bytes: new Uint8Array(readFileSync(file)) };
+  } catch (e) {
+    throw new UsageError(`${option}: cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Where the bundled example guests live (next to dist/ or cli/). */
+export function examplesDir(): string {
+  return path.resolve(__dirname, '..', 'examples', 'build');
+}
+
+function makeBoard(o: RunOptions, out: (b: Uint8Array) => void): VirtBoard {
+  return new VirtBoard({ memorySize: o.memory, harts: o.smp, host: { consoleWrite: out } });
+}
+
+function hex(v: bigint | number): string { return '0x' + v.toString(16).padStart(16, '0'); }
+
+function openTrace(board: VirtBoard, o: RunOptions): WriteStream | undefined {
+  if (o.trace.length === 0) return undefined;
+  const f = createWriteStream(o.traceFile);
+  const t: Trace = {};
+  if (o.trace.includes('insn')) {
+    t.insn = (hart, pc, word, len, priv) => {
+      const w = len === 2 ? word.toString(16).padStart(4, '0') : (word >>> 0).toString(16).padStart(8, '0');
+      f.write(`${hart} ${PRIV_NAMES[priv]} ${hex(pc)} ${w.padEnd(8)} ${disassemble(word, pc)}\n`);
+    };
+  }
+  if (o.trace.includes('trap')) {
+    t.trap = (hart, i) => {
+      f.write(`${hart} trap ${i.interrupt ? 'interrupt' : 'exception'} cause=${i.cause & 0xffn} epc=${hex(i.epc)} ` +
+        `tval=${hex(i.tval)} ${PRIV_NAMES[i.fromPriv]}->${PRIV_NAMES[i.toPriv]} ${board.describe(i.epc)}\n`);
+    };
+  }
+  if (o.trace.includes('mmu')) {
+    t.mmu = (hart, i) => {
+      f.write(`${hart} walk ${i.access} va=${hex(i.va)} ` +
+        (i.pa !== undefined ? `pa=${hex(i.pa)} level=${i.level}` : `fault=${i.fault}`) + '\n');
+    };
+  }
+  board.machine.setTrace(t);
+  return f;
+}
+
+function summary(board: VirtBoard, seconds: number): string {
+  const s = board.machine.stats();
+  const mips = seconds > 0 ? s.instret / seconds / 1e6 : 0;
+  const lookups = s.tlbHits + s.tlbMisses;
+  const rate = lookups > 0 ? ((100 * s.tlbHits) / lookups).toFixed(2) + '%' : 'n/a (no paging)';
+  return [
+    `instructions: ${s.instret.toLocaleString('en-US')} in ${seconds.toFixed(2)} s (${mips.toFixed(1)} MIPS)`,
+    `traps: ${s.exceptions} exceptions, ${s.interrupts} interrupts`,
+    `TLB: ${rate} hits (${s.tlbHits} hits, ${s.pageWalks} page walks), L1 refills ${s.l1Refills}, ` +
+      `decoded pages invalidated ${s.codeInvalidations}`,
+    `guest time: ${(s.mtime / board.machine.timebaseHz).toFixed(4)} s (mtime ${s.mtime})`,
+  ].join('\n');
+}
+
+function where(board: VirtBoard): string {
+  return board.machine.harts.map((h) => {
+    const pc = h.getPc();
+    const sym = board.describe(pc);
+    return `hart ${h.id}: pc ${hex(pc)}${sym !== '' ? ` <${sym}>` : ''} in ${PRIV_NAMES[h.priv]}-mode${h.waiting ? ' (wfi)' : ''}`;
+  }).join('\n');
+}
+
+/** Runs the board until the guest exits or a limit hits; resolves with the process exit code. */
+async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean): Promise<number> {
+  const m = board.machine;
+  const trace = openTrace(board, o);
+  const t0 = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
+  let quit = false;
+  const detach = attachConsole({
+    input: (b) => board.uart.pushInput(b),
+    quit: () => { quit = true; m.requestStop(); },
+    stats: () => summary(board, elapsed()),
+  });
+  const chunk = o.trace.includes('insn') ? 200_000 : 4_000_000;
+  let code: number;
+  try {
+    for (;;) {
+      const left = o.maxInsns !== undefined ? o.maxInsns - m.totalSlots() : chunk;
+      if (left <= 0) {
+        process.stderr.write(`\nvmscope: instruction limit (${o.maxInsns}) reached\n${where(board)}\n`);
+        code = EXIT_LIMIT; break;
+      }
+      const r = m.run(Math.min(chunk, left));
+      board.uart.flush();
+      if (r.reason === 'exit') { code = r.exitCode ?? 0; break; }
+      if (quit) { process.stderr.write('\nvmscope: terminated (Ctrl-A X)\n'); code = 0; break; }
+      if (r.reason === 'stopped' && board.finish?.kind === 'reset') { board.reboot(); continue; }
+      if (r.reason === 'halted') {
+        process.stderr.write(`\nvmscope: every hart waits for an interrupt that cannot arrive\n${where(board)}\n`);
+        code = EXIT_HALTED; break;
+      }
+      if (o.timeout !== undefined && elapsed() >= o.timeout) {
+        process.stderr.write(`\nvmscope: timeout (${o.timeout} s) reached\n${where(board)}\n`);
+        code = EXIT_LIMIT; break;
+      }
+      // let console input and output through
+      await new Promise<void>((res) => setImmediate(res));
+    }
+  } finally {
+    detach();
+    board.uart.flush();
+  }
+  if (trace !== undefined) await new Promise<void>((res) => trace.end(res));
+  if (o.stats || forceStats) process.stderr.write(`\n--- vmscope summary ---\nexit code: ${code}\n${summary(board, elapsed())}\n`);
+  return code;
+}
+
+async function cmdRun(o: RunOptions, forceStats = false): Promise<number> {
+  const stdout = (b: Uint8Array) => { process.stdout.write(b); };
+  const board = makeBoard(o, stdout);
+  const bios = o.bios !== undefined && o.bios !== 'none' ? readImage(o.bios, '--bios') : undefined;
+  const kernelFile = o.kernel ?? o.program;
+  const kernel = kernelFile !== undefined ? readImage(kernelFile, o.kernel !== undefined ? '--kernel' : 'program') : undefined;
+  // A program given by itself must be an ELF; --kernel and --bios also take raw images, as in QEMU.
+  if (o.program !== undefined && kernel !== undefined && !isElf(kernel.bytes)) {
+    throw new LoadError(`${o.program}: not an ELF file (bad magic); use --kernel FILE for a raw image`);
+  }
+  const initrd = o.initrd !== undefined ? readImage(o.initrd, '--initrd') : undefined;
+  board.load({ bios, kernel, initrd, append: o.append });
+  return runBoard(board, o, forceStats);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let cmd: Command;
+  try {
+    cmd = parseArgs(argv);
+    switch (cmd.name) {
+      case 'help': process.stdout.write(HELP); return 0;
+      case 'version': process.stdout.write(`vmscope ${VERSION}\n`); return 0;
+      case 'dumpdtb': {
+        const board = makeBoard(cmd.run, () => undefined);
+        if (cmd.run.append !== undefined || cmd.run.initrd !== undefined || cmd.run.kernel !== undefined || cmd.run.program !== undefined) {
+          const kernel = cmd.run.kernel ?? cmd.run.program;
+          board.load({
+            kernel: kernel !== undefined ? readImage(kernel, '--kernel') : { name: 'empty', bytes: new Uint8Array(4) },
+            initrd: cmd.run.initrd !== undefined ? readImage(cmd.run.initrd, '--initrd') : undefined, append: cmd.run.append,
+          });
+        }
+        writeFileSync(cmd.arg!, board.dtb());
+        process.stderr.write(`vmscope: device tree (${board.dtb().length} bytes) written to ${cmd.arg}\n`);
+        return 0;
+      }
+      case 'demo': {
+        const demo = path.join(examplesDir(), 'demo.elf');
+        if (!existsSync(demo)) throw new UsageError(`the demo guest is missing (${demo}); run examples/build.sh`);
+        process.stderr.write(`vmscope demo: booting ${path.relative(process.cwd(), demo)} on the virt board ` +
+          `(${cmd.run.memory / 1048576} MiB, ${cmd.run.smp} hart${cmd.run.smp > 1 ? 's' : ''})\n\n`);
+        return await cmdRun({ ...cmd.run, program: demo }, true);
+      }
+      case 'run': return await cmdRun(cmd.run, false);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof LoadError || e instanceof RangeError) {
+      process.stderr.write(`vmscope: error: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  // stdin may still hold the event loop open (a pipe or a TTY): leave once output is written
+  process.stdout.write('', () => process.exit(code));
+}, (e: unknown) => {
+  process.stderr.write(`vmscope: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(70);
+});

@@ -1,0 +1,157 @@
+// Command-line parsing for `vmscope`: QEMU-like options, each validated with a message that names it.
+
+export class UsageError extends Error {
+  constructor(message: string) { super(message); this.name = 'UsageError'; }
+}
+
+export type TraceKind = 'insn' | 'trap' | 'mmu';
+
+export interface RunOptions {
+  program?: string;
+  bios?: string;            // 'none' or a file
+  kernel?: string;
+  append?: string;
+  initrd?: string;
+  drives: string[];
+  memory: number;           // bytes
+  smp: number;
+  maxInsns?: number;
+  timeout?: number;         // seconds
+  trace: TraceKind[];
+  traceFile: string;
+  stats: boolean;
+}
+
+export interface Command {
+  name: 'run' | 'demo' | 'dumpdtb' | 'help' | 'version';
+  run: RunOptions;
+  /** dumpdtb: output file. help: topic. */
+  arg?: string;
+}
+
+const MiB = 1024 * 1024;
+
+/** Parses a memory size like QEMU's -m: a number of MiB, or a number with a K/M/G suffix. */
+export function parseSize(s: string, option = '-m'): number {
+  const m = /^(\d+(?:\.\d+)?)([KkMmGg])?[Bb]?$/.exec(s.trim());
+  if (m === null) throw new UsageError(`${option}: '${s}' is not a size (examples: 128M, 1G, 512)`);
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 'M').toUpperCase();
+  const bytes = Math.round(n * (unit === 'K' ? 1024 : unit === 'M' ? MiB : 1024 * MiB));
+  if (bytes < MiB || bytes > 2048 * MiB) throw new UsageError(`${option}: ${s} is out of range (1M .. 2G)`);
+  if (bytes % 4096 !== 0) throw new UsageError(`${option}: ${s} is not a multiple of 4 KiB`);
+  return bytes;
+}
+
+function parseCount(s: string, option: string, min: number, max: number): number {
+  const v = /^\d+$/.test(s.replace(/_/g, '')) ? Number(s.replace(/_/g, '')) : NaN;
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw new UsageError(`${option}: '${s}' must be an integer from ${min} to ${max}`);
+  return v;
+}
+
+/** Parses argv (without node and script). */
+export function parseArgs(argv: string[]): Command {
+  const run: RunOptions = { drives: [], memory: 128 * MiB, smp: 1, trace: [], traceFile: 'vmscope.trace', stats: false };
+  if (argv.length === 0) return { name: 'help', run };
+  let name: Command['name'];
+  const first = argv[0];
+  if (first === '--help' || first === '-h' || first === 'help') return { name: 'help', run, arg: argv[1] };
+  if (first === '--version' || first === '-V' || first === 'version') return { name: 'version', run };
+  if (first === 'run' || first === 'demo' || first === 'dumpdtb') name = first;
+  else throw new UsageError(`unknown command '${first}' (commands: run, demo, dumpdtb, help)`);
+  let arg: string | undefined;
+  const rest = argv.slice(1);
+  for (let i = 0; i < rest.length; i++) {
+    let a = rest[i];
+    let inline: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) { inline = a.slice(eq + 1); a = a.slice(0, eq); }
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      if (i + 1 >= rest.length) throw new UsageError(`${a} needs a value`);
+      return rest[++i];
+    };
+    switch (a) {
+      case '-h': case '--help': return { name: 'help', run, arg: name };
+      case '--bios': case '-bios': run.bios = value(); break;
+      case '--kernel': case '-kernel': run.kernel = value(); break;
+      case '--append': case '-append': run.append = value(); break;
+      case '--initrd': case '-initrd': run.initrd = value(); break;
+      case '--drive': case '-drive': run.drives.push(value()); break;
+      case '-m': case '--memory': run.memory = parseSize(value(), a); break;
+      case '--smp': case '-smp': run.smp = parseCount(value(), a, 1, 8); break;
+      case '--max-insns': run.maxInsns = parseCount(value(), a, 1, Number.MAX_SAFE_INTEGER); break;
+      case '--timeout': {
+        const v = value(), t = Number(v);
+        if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout: '${v}' must be a positive number of seconds`);
+        run.timeout = t;
+        break;
+      }
+      case '--trace': {
+        for (const k of value().split(',')) {
+          if (k !== 'insn' && k !== 'trap' && k !== 'mmu') throw new UsageError(`--trace: unknown kind '${k}' (insn, trap, mmu)`);
+          if (!run.trace.includes(k)) run.trace.push(k);
+        }
+        break;
+      }
+      case '--trace-file': run.traceFile = value(); break;
+      case '--stats': run.stats = true; break;
+      default:
+        if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' (see vmscope --help)`);
+        if (name === 'dumpdtb') {
+          if (arg !== undefined) throw new UsageError(`dumpdtb takes one output file (got '${arg}' and '${a}')`);
+          arg = a;
+        } else {
+          if (run.program !== undefined) throw new UsageError(`only one program may be given (got '${run.program}' and '${a}')`);
+          run.program = a;
+        }
+    }
+  }
+  if (name === 'run' && run.program === undefined && run.kernel === undefined && (run.bios === undefined || run.bios === 'none')) {
+    throw new UsageError('run: give a program (ELF), --kernel FILE or --bios FILE');
+  }
+  if (run.program !== undefined && run.kernel !== undefined) {
+    throw new UsageError('give either a program or --kernel, not both');
+  }
+  if (name === 'dumpdtb' && arg === undefined) throw new UsageError('dumpdtb: give the output file');
+  if (run.drives.length > 0) {
+    throw new UsageError('--drive: virtio-blk is not available on this board yet (it arrives with the full virt board)');
+  }
+  return { name, run, arg };
+}
+
+export const HELP = `vmscope — a RISC-V RV64GC full-system emulator and hypervisor debugger
+
+Usage:
+  vmscope run [options] [PROGRAM.elf]   run a program or boot firmware/kernel on the virt board
+  vmscope demo [options]                boot the bundled example guest and print a summary
+  vmscope dumpdtb FILE [options]        write the board's device tree blob to FILE
+  vmscope help | --help                 this text
+  vmscope --version
+
+Options (QEMU-like):
+  --bios none|FILE     firmware loaded at 0x80000000 and entered in M-mode (ELF or raw);
+                       'none' (default) enters the kernel/program directly in M-mode
+  --kernel FILE        kernel (ELF at its addresses, or raw image: at 0x80000000 without
+                       firmware, else at the next 2 MiB boundary after the firmware);
+                       every hart starts with a0 = hart id, a1 = device tree address
+  PROGRAM.elf          same as --kernel with --bios none
+  --append STR         kernel command line (device tree /chosen/bootargs)
+  --initrd FILE        initial ramdisk, loaded above the kernel and named in the device tree
+  --drive FILE         virtio-blk disk image (not available yet: arrives with the full virt board)
+  -m SIZE              RAM size, e.g. 128M (default), 1G, or a number of MiB; 1M .. 2G
+  --smp N              number of harts, 1..8 (default 1)
+  --max-insns N        stop after N instructions (summed over harts), exit code 124
+  --timeout S          stop after S seconds of wall-clock time, exit code 124
+  --trace KINDS        write a trace: comma-separated insn, trap, mmu
+  --trace-file FILE    where the trace goes (default vmscope.trace)
+  --stats              print a summary on exit (instructions, MIPS, traps, TLB hit rate)
+
+Console: the guest's UART is stdin/stdout. On a terminal, input is raw and Ctrl-A X quits
+(Ctrl-A H lists the keys); with a pipe, end of input does not end the run.
+
+Exit code: the guest's. The SiFive test finisher at 0x100000 (0x5555 = 0, (code<<16)|0x3333 =
+code) and HTIF tohost (1 = 0, (n<<1)|1 = n) both end the run. 124 = --timeout or --max-insns
+reached, 125 = every hart waits for an interrupt that cannot arrive, 2 = bad options or a
+malformed/unloadable file, 0 after Ctrl-A X.
+`;

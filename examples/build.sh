@@ -1,0 +1,74 @@
+#!/bin/sh
+# Builds every guest program under examples/ into examples/build/*.elf.
+# Needs riscv64-unknown-elf-gcc (Debian's gcc-riscv64-unknown-elf 12 works; newlib is not used).
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+cd "$HERE"
+OUT=build
+CC=${CC:-riscv64-unknown-elf-gcc}
+
+# GCC 12 / binutils 2.40 do not know Zicond; its instructions are emitted with `.insn r`.
+ARCH=rv64gc_zba_zbb_zbs
+CFLAGS="-march=$ARCH -mabi=lp64d -mcmodel=medany -O2 -g -ffreestanding -fno-builtin \
+  -fno-tree-loop-distribute-patterns -fno-stack-protector -fno-pic -Wall -Wextra -Icommon \
+  -ffile-prefix-map=$HERE/=examples/ -fdebug-prefix-map=$HERE=examples"
+LDFLAGS="-nostdlib -nostartfiles -static -Tcommon/link.ld -Wl,--no-relax -Wl,--build-id=none \
+  -Wl,--no-warn-rwx-segments"
+
+mkdir -p "$OUT"
+rm -rf "$OUT"/*.elf "$OUT/obj"
+COMMON_M="common/start.S common/lib.c"
+COMMON_VM="$COMMON_M common/vm.c"
+
+# build <output name> [-Dflags/-Iflags...] <sources...>: compiles each source into
+# build/obj/<name>/ (named objects keep the ELFs reproducible) and links them.
+build() {
+  target=$1
+  shift
+  objdir="$OUT/obj/$target"
+  mkdir -p "$objdir"
+  flags=""
+  objs=""
+  for arg in "$@"; do
+    case "$arg" in
+      -*) flags="$flags $arg" ;;
+      *)
+        obj="$objdir/$(basename "$arg" | tr . _).o"
+        # shellcheck disable=SC2086
+        $CC $CFLAGS $flags -c "$arg" -o "$obj"
+        objs="$objs $obj"
+        ;;
+    esac
+  done
+  echo "  LD $target.elf"
+  # shellcheck disable=SC2086
+  $CC $CFLAGS $objs $LDFLAGS -o "$OUT/$target.elf" -lgcc
+}
+
+build demo $COMMON_VM demo/demo.c
+build fpdiff $COMMON_M diff/fpdiff.c
+build intdiff $COMMON_M diff/intdiff.c
+
+for src in bench/*.c; do
+  name=$(basename "$src" .c)
+  build "bench-$name-m" -DBENCH_MODE_M $COMMON_M "$src"
+  build "bench-$name-sv39" -DBENCH_MODE_SV39 $COMMON_VM "$src"
+done
+
+for src in isa/*.S; do
+  name=$(basename "$src" .S)
+  [ "$name" = common ] && continue
+  build "isa-$name" -Iisa isa/common.S "$src"
+done
+
+{
+  echo "# examples/build — built by examples/build.sh"
+  echo "compiler: $($CC --version | head -n 1)"
+  echo "assembler: $(riscv64-unknown-elf-as --version | head -n 1)"
+  echo "march: $ARCH (+ Zicond via .insn) mabi: lp64d"
+  echo "files (sha256):"
+  (cd "$OUT" && sha256sum *.elf | sed 's/^/  /')
+} > "$OUT/MANIFEST"
+rm -rf "$OUT/obj"
+echo "wrote $OUT/MANIFEST"

@@ -1,0 +1,49 @@
+// Command-line parsing: QEMU-like options and the messages for bad ones.
+import { strict as assert } from 'node:assert';
+import { parseArgs, parseSize, UsageError } from '../../cli/options';
+
+describe('CLI options', () => {
+  it('parses sizes like QEMU -m', () => {
+    assert.equal(parseSize('128M'), 128 << 20);
+    assert.equal(parseSize('1G'), 1 << 30);
+    assert.equal(parseSize('256'), 256 << 20);
+    assert.equal(parseSize('4096K'), 4 << 20);
+    assert.throws(() => parseSize('lots'), /-m: 'lots' is not a size/);
+    assert.throws(() => parseSize('4G'), /out of range/);
+  });
+
+  it('parses a full run command', () => {
+    const c = parseArgs(['run', '--bios', 'fw.elf', '--kernel=Image', '--append', 'console=ttyS0', '--initrd', 'i.cpio',
+      '-m', '512M', '--smp', '4', '--max-insns', '1_000_000', '--timeout', '2.5', '--trace', 'insn,trap', '--trace-file', 't.log', '--stats']);
+    assert.equal(c.name, 'run');
+    assert.deepEqual({ ...c.run }, {
+      bios: 'fw.elf', kernel: 'Image', append: 'console=ttyS0', initrd: 'i.cpio', drives: [], memory: 512 << 20, smp: 4,
+      maxInsns: 1_000_000, timeout: 2.5, trace: ['insn', 'trap'], traceFile: 't.log', stats: true,
+    });
+  });
+
+  const bad: [string[], RegExp][] = [
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['run'], /give a program/],
+    [['run', 'a.elf', 'b.elf'], /only one program/],
+    [['run', 'a.elf', '--smp', '9'], /--smp: '9' must be an integer from 1 to 8/],
+    [['run', 'a.elf', '--trace', 'everything'], /--trace: unknown kind 'everything'/],
+    [['run', 'a.elf', '--timeout', '-1'], /--timeout/],
+    [['run', 'a.elf', '--kernel'], /--kernel needs a value/],
+    [['run', 'a.elf', '--bogus'], /unknown option '--bogus'/],
+    [['run', 'a.elf', '--kernel', 'k'], /either a program or --kernel/],
+    [['dumpdtb'], /give the output file/],
+  ];
+  for (const [argv, re] of bad) {
+    it(`rejects ${argv.join(' ')}`, () => {
+      assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && re.test(e.message));
+    });
+  }
+
+  it('help and version', () => {
+    assert.equal(parseArgs([]).name, 'help');
+    assert.equal(parseArgs(['--help']).name, 'help');
+    assert.equal(parseArgs(['run', '--help']).name, 'help');
+    assert.equal(parseArgs(['--version']).name, 'version');
+  });
+});

@@ -1,0 +1,98 @@
+// The vmscope command end to end: exit codes, error messages, limits, traces, the demo and dumpdtb.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { CLI } from '../support/run';
+import { makeElf, words } from '../support/elf';
+
+const root = path.resolve(__dirname, '..', '..');
+const build = path.join(root, 'examples', 'build');
+const tmp = mkdtempSync(path.join(tmpdir(), 'vmscope-cli-'));
+
+function vmscope(args: string[], input = ''): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: root, input, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('vmscope CLI', function () {
+  this.timeout(120_000);
+
+  it('--help documents every option', () => {
+    const r = vmscope(['--help']);
+    assert.equal(r.status, 0);
+    for (const o of ['--bios', '--kernel', '--append', '--initrd', '--drive', '-m SIZE', '--smp', '--max-insns', '--timeout',
+      '--trace', '--trace-file', '--stats', 'Ctrl-A X', 'dumpdtb', 'demo']) assert.ok(r.stdout.includes(o), `help lacks ${o}`);
+  });
+
+  it('bad input: a clear message and exit code 2, never a stack trace', () => {
+    const notElf = path.join(tmp, 'script.elf');
+    writeFileSync(notElf, '#!/bin/sh\n');
+    const elf32 = path.join(tmp, 'elf32.elf');
+    const e32 = makeElf(0x8000_0000, [{ paddr: 0x8000_0000, data: words([0x6f]) }]);
+    e32[4] = 1;
+    writeFileSync(elf32, e32);
+    const outside = path.join(tmp, 'outside.elf');
+    writeFileSync(outside, makeElf(0x9000_0000, [{ paddr: 0x9000_0000, data: words([0x6f]) }]));
+    const cases: [string[], RegExp][] = [
+      [['run', path.join(tmp, 'missing.elf')], /program: file not found/],
+      [['run', notElf], /script\.elf: not an ELF file/],
+      [['run', '--kernel', elf32], /32-bit ELF/],
+      [['run', outside, '-m', '64M'], /segment 0 \[0x90000000, 0x90000004\) is outside RAM/],
+      [['run', outside, '-m', 'huge'], /-m: 'huge' is not a size/],
+      [['run'], /give a program/],
+    ];
+    for (const [args, re] of cases) {
+      const r = vmscope(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'stack trace printed');
+    }
+  });
+
+  it('--max-insns stops a spinning guest with exit code 124 and says where it was; EOF on a pipe is not an exit', () => {
+    const spin = path.join(tmp, 'spin.elf');
+    // 0x80000000: nop; 0x80000004: j .   (symbol spin_here at the loop)
+    writeFileSync(spin, makeElf(0x8000_0000, [{ paddr: 0x8000_0000, data: words([0x13, 0x6f]) }],
+      [{ name: 'spin_here', value: 0x8000_0004, size: 4 }]));
+    const r = vmscope(['run', spin, '--max-insns', '200000'], '');
+    assert.equal(r.status, 124, r.stderr);
+    assert.match(r.stderr, /instruction limit \(200000\) reached/);
+    assert.match(r.stderr, /hart 0: pc 0x0000000080000004 <spin_here> in M-mode/);
+    const t = vmscope(['run', spin, '--timeout', '0.5']);
+    assert.equal(t.status, 124);
+    assert.match(t.stderr, /timeout \(0.5 s\) reached/);
+  });
+
+  it('runs a self-checking test to exit code 0 and writes insn/trap traces', function () {
+    const isa = path.join(build, 'isa-rv64ui.elf');
+    if (!existsSync(isa)) this.skip();
+    const trace = path.join(tmp, 'trace.log');
+    const r = vmscope(['run', isa, '--trace', 'insn,trap', '--trace-file', trace, '--stats']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /instructions: [\d,]+ in/);
+    const lines = readFileSync(trace, 'utf8').split('\n');
+    assert.match(lines[0], /^0 M 0x0000000080000000 [0-9a-f]{4,8}\s+\S+/);
+    assert.ok(lines.length > 100);
+  });
+
+  it('demo boots the bundled guest and prints its console and a summary', function () {
+    if (!existsSync(path.join(build, 'demo.elf'))) this.skip();
+    const r = vmscope(['demo']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.length > 100, 'demo printed little');
+    assert.match(r.stderr, /instructions: [\d,]+ in [\d.]+ s \([\d.]+ MIPS\)/);
+    assert.match(r.stderr, /traps: \d+ exceptions, \d+ interrupts/);
+    assert.match(r.stderr, /TLB: [\d.]+% hits/);
+  });
+
+  it('dumpdtb writes the device tree of the configured board', () => {
+    const f = path.join(tmp, 'virt.dtb');
+    const r = vmscope(['dumpdtb', f, '--smp', '2', '-m', '256M', '--append', 'console=ttyS0']);
+    assert.equal(r.status, 0, r.stderr);
+    const b = readFileSync(f);
+    assert.equal(b.readUInt32BE(0), 0xd00dfeed);
+    assert.ok(b.toString('latin1').includes('console=ttyS0'));
+  });
+});
