@@ -44,7 +44,7 @@ function qemuAvailable(): boolean {
 /** Wall time of the same ELF on QEMU (TCG), and its checksum line. Startup time is measured and subtracted. */
 function runQemu(file: string): { seconds: number; checksum: string } {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-m', '128M', '-bios', 'none', '-nographic', '-kernel', file],
+  const r = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-bios', 'none', '-nographic', '-kernel', file],
     { encoding: 'latin1', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { seconds, checksum: /checksum=(\S+)/.exec(r.stdout ?? '')?.[1] ?? '?' };
