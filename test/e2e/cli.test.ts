@@ -6,6 +6,19 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CLI } from '../support/run';
 import { makeElf, words } from '../support/elf';
+import * as A from '../support/asm';
+
+/** A guest that echoes UART input until it reads 'q', then powers off with exit code 0. */
+function echoElf(): Uint8Array {
+  const p = [
+    A.lui('t0', 0x10000),                                        // 0: t0 = UART
+    A.lbu('t1', 't0', 5), A.I(0x13, 7, 't1', 't1', 1), A.beq('t1', 'zero', -8),   // 1-3: wait for data ready
+    A.lbu('a0', 't0', 0), A.addi('t2', 'zero', 0x71), A.beq('a0', 't2', 12),      // 4-6: 'q' → done
+    A.sb('a0', 't0', 0), A.jal('zero', -28),                     // 7-8: echo, loop
+    A.lui('t3', 0x100), A.lui('t4', 0x5), A.addi('t4', 't4', 0x555), A.sw('t4', 't3', 0), A.self(),   // 9-13: finisher
+  ];
+  return makeElf(0x8000_0000, [{ paddr: 0x8000_0000, data: words(p) }]);
+}
 
 const root = path.resolve(__dirname, '..', '..');
 const build = path.join(root, 'examples', 'build');
@@ -63,6 +76,30 @@ describe('vmscope CLI', function () {
     const t = vmscope(['run', spin, '--timeout', '0.5']);
     assert.equal(t.status, 124);
     assert.match(t.stderr, /timeout \(0.5 s\) reached/);
+  });
+
+  it('console: piped input reaches the guest; end of input is not an exit', () => {
+    const echo = path.join(tmp, 'echo.elf');
+    writeFileSync(echo, echoElf());
+    const r = vmscope(['run', echo], 'hello\nq');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'hello\n');
+    const t = vmscope(['run', echo, '--timeout', '1'], 'hi');
+    assert.equal(t.status, 124, 'EOF on stdin must not end the run');
+    assert.equal(t.stdout, 'hi');
+  });
+
+  it('console on a terminal: raw input, Ctrl-A X quits', function () {
+    if (spawnSync('script', ['--version']).status !== 0) this.skip();
+    const echo = path.join(tmp, 'echo-tty.elf');
+    writeFileSync(echo, echoElf());
+    const cmd = [process.execPath, ...CLI, 'run', echo].map((a) => `'${a}'`).join(' ');
+    // script gives the CLI a pseudo-terminal; keys arrive after a pause so raw mode is already on
+    const r = spawnSync('sh', ['-c', `(sleep 2; printf 'ab'; sleep 1; printf '\\001x') | script -qec "${cmd}" /dev/null`],
+      { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /ab/);
+    assert.match(r.stdout, /terminated \(Ctrl-A X\)/);
   });
 
   it('runs a self-checking test to exit code 0 and writes insn/trap traces', function () {
