@@ -8,8 +8,15 @@ export interface ConsoleHandlers {
 
 const CTRL_A = 0x01;
 
-/** Connects stdin to the guest. Returns a function that restores the terminal. */
-export function attachConsole(h: ConsoleHandlers): () => void {
+export interface AttachedConsole {
+  /** Restores the terminal and stops reading. */
+  detach(): void;
+  /** False once stdin has ended (a pipe at EOF): no more input can wake the guest. */
+  inputOpen(): boolean;
+}
+
+/** Connects stdin to the guest. */
+export function attachConsole(h: ConsoleHandlers): AttachedConsole {
   const stdin = process.stdin;
   const tty = stdin.isTTY === true;
   let escape = false;
@@ -34,11 +41,16 @@ export function attachConsole(h: ConsoleHandlers): () => void {
   if (tty) stdin.setRawMode(true);
   stdin.on('data', onData);
   // With a pipe, end of input is not the end of the run: the guest keeps going.
-  stdin.on('error', () => undefined);
+  let open = true;
+  stdin.on('end', () => { open = false; });
+  stdin.on('error', () => { open = false; });
   stdin.resume();
-  return () => {
-    stdin.off('data', onData);
-    if (tty) stdin.setRawMode(false);
-    stdin.pause();
+  return {
+    detach: () => {
+      stdin.off('data', onData);
+      if (tty) stdin.setRawMode(false);
+      stdin.pause();
+    },
+    inputOpen: () => open,
   };
 }

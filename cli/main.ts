@@ -89,7 +89,7 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean): P
   const t0 = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
   let quit = false;
-  const detach = attachConsole({
+  const con = attachConsole({
     input: (b) => board.uart.pushInput(b),
     quit: () => { quit = true; m.requestStop(); },
     stats: () => summary(board, elapsed()),
@@ -108,6 +108,11 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean): P
       if (r.reason === 'exit') { code = r.exitCode ?? 0; break; }
       if (quit) { process.stderr.write('\nvmscope: terminated (Ctrl-A X)\n'); code = 0; break; }
       if (r.reason === 'stopped' && board.finish?.kind === 'reset') { board.reboot(); continue; }
+      if (r.reason === 'halted' && con.inputOpen() && (o.timeout === undefined || elapsed() < o.timeout)) {
+        // Every hart waits for an interrupt; console input may still bring one (UART → PLIC).
+        await new Promise<void>((res) => setTimeout(res, 5));
+        continue;
+      }
       if (r.reason === 'halted') {
         process.stderr.write(`\nvmscope: every hart waits for an interrupt that cannot arrive\n${where(board)}\n`);
         code = EXIT_HALTED; break;
@@ -120,7 +125,7 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean): P
       await new Promise<void>((res) => setImmediate(res));
     }
   } finally {
-    detach();
+    con.detach();
     board.uart.flush();
   }
   if (trace !== undefined) await new Promise<void>((res) => trace.end(res));

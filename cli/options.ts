@@ -152,6 +152,6 @@ Console: the guest's UART is stdin/stdout. On a terminal, input is raw and Ctrl-
 
 Exit code: the guest's. The SiFive test finisher at 0x100000 (0x5555 = 0, (code<<16)|0x3333 =
 code) and HTIF tohost (1 = 0, (n<<1)|1 = n) both end the run. 124 = --timeout or --max-insns
-reached, 125 = every hart waits for an interrupt that cannot arrive, 2 = bad options or a
+reached, 125 = every hart waits for an interrupt that cannot arrive (stdin at its end), 2 = bad options or a
 malformed/unloadable file, 0 after Ctrl-A X.
 `;

@@ -3,7 +3,9 @@
 
 import { Machine } from '../machine';
 import type { Host } from '../devices/device';
-import { Uart16550, UART_BASE, UART_SIZE } from '../devices/uart16550';
+import { Uart16550, UART_BASE, UART_IRQ, UART_SIZE } from '../devices/uart16550';
+import { Plic, PLIC_BASE, PLIC_SIZE, PLIC_SOURCES } from '../devices/plic';
+import { MIP_MEIP, MIP_SEIP } from '../cpu/causes';
 import { FinishRequest, FINISHER_BASE, FINISHER_SIZE, TestFinisher } from '../devices/testFinisher';
 import { Htif } from '../devices/htif';
 import { CLINT_BASE, CLINT_SIZE } from '../devices/clint';
@@ -50,6 +52,7 @@ export interface BootInfo {
 export class VirtBoard {
   readonly machine: Machine;
   readonly uart: Uart16550;
+  readonly plic: Plic;
   private symbolList: SymbolTable[] = [];
   /** Set when the guest asked for power-off (exit code) or reset through the finisher or HTIF. */
   finish: FinishRequest | undefined;
@@ -60,7 +63,16 @@ export class VirtBoard {
   constructor(readonly config: BoardConfig) {
     const m = new Machine({ memorySize: config.memorySize ?? 128 * MiB, harts: config.harts ?? 1, host: config.host });
     this.machine = m;
+    this.plic = new Plic(m.harts.length, (hart, priv, level) => {
+      const h = m.harts[hart];
+      const bit = priv === 3 ? MIP_MEIP : MIP_SEIP;
+      h.mipHw = level ? h.mipHw | bit : h.mipHw & ~bit;
+      h.irqCheck = true;
+      h.breakLoop = true;
+    });
+    m.addDevice(PLIC_BASE, PLIC_SIZE, this.plic);
     this.uart = new Uart16550((b) => config.host.consoleWrite(b));
+    this.uart.irqLine = (level) => this.plic.setLevel(UART_IRQ, level);
     m.addDevice(UART_BASE, UART_SIZE, this.uart);
     m.addDevice(FINISHER_BASE, FINISHER_SIZE, new TestFinisher((req) => this.onFinish(req)));
   }
@@ -152,6 +164,7 @@ export class VirtBoard {
   reboot(): void {
     this.finish = undefined;
     this.uart.reset();
+    this.plic.reset();
     if (this.bootConfig !== undefined) this.load(this.bootConfig);
   }
 
@@ -216,7 +229,8 @@ export class VirtBoard {
     return buildVirtDtb({
       harts: m.harts.length, ramBase: RAM_BASE, ramSize: m.ramSize, timebaseHz: m.timebaseHz,
       isa: ISA_STRING, isaExtensions: ISA_EXTENSIONS, mmuType: 'riscv,sv57', bootargs, initrd,
-      clint: { base: CLINT_BASE, size: CLINT_SIZE }, uart: { base: UART_BASE, size: UART_SIZE, clockHz: 3_686_400 },
+      clint: { base: CLINT_BASE, size: CLINT_SIZE }, uart: { base: UART_BASE, size: UART_SIZE, irq: UART_IRQ, clockHz: 3_686_400 },
+      plic: { base: PLIC_BASE, size: PLIC_SIZE, sources: PLIC_SOURCES },
       finisher: { base: FINISHER_BASE, size: FINISHER_SIZE },
     });
   }

@@ -16,10 +16,12 @@ export interface DtbConfig {
   clint: { base: number; size: number };
   uart: { base: number; size: number; irq?: number; clockHz: number };
   finisher: { base: number; size: number };
+  plic: { base: number; size: number; sources: number };
 }
 
 const PH_CPU_INTC = 1;           // phandles 1..harts: per-hart interrupt controllers
 const phTest = (cfg: DtbConfig) => cfg.harts + 1;
+const phPlic = (cfg: DtbConfig) => cfg.harts + 2;
 
 const hex = (n: number) => n.toString(16);
 const reg64 = (base: number, size: number) => [hi(base), lo(base), hi(size), lo(size)];
@@ -67,10 +69,18 @@ export function buildVirtDtb(cfg: DtbConfig): Uint8Array {
     .prop('compatible', ['sifive,clint0', 'riscv,clint0'])
     .prop('reg', reg64(cfg.clint.base, cfg.clint.size)).prop('interrupts-extended', clintIrqs).endNode();
 
+  const plicIrqs: number[] = [];
+  for (let i = 0; i < cfg.harts; i++) plicIrqs.push(PH_CPU_INTC + i, 11, PH_CPU_INTC + i, 9);   // M and S external
+  w.beginNode(`plic@${hex(cfg.plic.base)}`)
+    .prop('phandle', phPlic(cfg)).prop('riscv,ndev', cfg.plic.sources - 1)
+    .prop('reg', reg64(cfg.plic.base, cfg.plic.size)).prop('interrupts-extended', plicIrqs)
+    .prop('interrupt-controller', null).prop('compatible', ['sifive,plic-1.0.0', 'riscv,plic0'])
+    .prop('#address-cells', 0).prop('#interrupt-cells', 1).endNode();
+
   w.beginNode(`serial@${hex(cfg.uart.base)}`)
     .prop('compatible', 'ns16550a').prop('reg', reg64(cfg.uart.base, cfg.uart.size))
     .prop('clock-frequency', cfg.uart.clockHz);
-  if (cfg.uart.irq !== undefined) w.prop('interrupts', cfg.uart.irq);
+  if (cfg.uart.irq !== undefined) w.prop('interrupts', cfg.uart.irq).prop('interrupt-parent', phPlic(cfg));
   w.endNode();
 
   w.beginNode(`test@${hex(cfg.finisher.base)}`)

@@ -29,6 +29,26 @@ function vmscope(args: string[], input = ''): { status: number | null; stdout: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The same echo, driven by interrupts: the guest sleeps in WFI until the UART's PLIC interrupt arrives. */
+function irqEchoElf(): Uint8Array {
+  const MTVEC = 0x305, MIE = 0x304, MSTATUS = 0x300, HANDLER = 24;
+  const p = [
+    A.lui('t0', 0x10000), A.addi('t1', 'zero', 1), A.sb('t1', 't0', 1),           // UART IER = received data
+    A.lui('t2', 0x0c000), A.sw('t1', 't2', 40),                                     // PLIC priority[10] = 1
+    A.lui('t3', 0x2), A.addi('t4', 'zero', 1024), A.add('t3', 't3', 't2'), A.sw('t4', 't3', 0),   // enable 10, context 0
+    ...A.li32('t5', 0x8000_0000 + 4 * HANDLER), A.csrw(MTVEC, 't5'),
+    A.lui('t6', 1), A.srli('t6', 't6', 1), A.csrw(MIE, 't6'),                     // MEIE
+    A.I(0x73, 6, 'zero', 8, MSTATUS),                                               // csrsi mstatus, MIE
+    A.wfi(), A.jal('zero', -4),
+  ];
+  A.padTo(p, HANDLER);
+  p.push(A.lui('t3', 0x0c200), A.lw('a1', 't3', 4),                               // claim
+    A.lbu('a0', 't0', 0), A.addi('s1', 'zero', 0x71), A.beq('a0', 's1', 16),
+    A.sb('a0', 't0', 0), A.sw('a1', 't3', 4), A.mret(),                            // echo, complete, return
+    A.lui('t3', 0x100), A.lui('t4', 0x5), A.addi('t4', 't4', 0x555), A.sw('t4', 't3', 0), A.self());
+  return makeElf(0x8000_0000, [{ paddr: 0x8000_0000, data: words(p) }]);
+}
+
 describe('vmscope CLI', function () {
   this.timeout(120_000);
 
@@ -87,6 +107,14 @@ describe('vmscope CLI', function () {
     const t = vmscope(['run', echo, '--timeout', '1'], 'hi');
     assert.equal(t.status, 124, 'EOF on stdin must not end the run');
     assert.equal(t.stdout, 'hi');
+  });
+
+  it('console: interrupt-driven input (UART → PLIC → MEIP, WFI) wakes a waiting guest', () => {
+    const f = path.join(tmp, 'irq-echo.elf');
+    writeFileSync(f, irqEchoElf());
+    const r = vmscope(['run', f], 'interrupts\nq');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'interrupts\n');
   });
 
   it('console on a terminal: raw input, Ctrl-A X quits', function () {
