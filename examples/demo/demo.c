@@ -122,7 +122,7 @@ static double pi_leibniz(unsigned terms)
   return 4.0 * sum;
 }
 
-#define MAT_N 24
+#define MAT_N 64
 static int32_t mat_a[MAT_N][MAT_N];
 static int32_t mat_b[MAT_N][MAT_N];
 static int32_t mat_c[MAT_N][MAT_N];
@@ -204,7 +204,7 @@ int main(void)
   printf("hart %lu, entered in M-mode\n", read_csr(mhartid));
   print_misa();
 
-  printf("[M] primes below 5000: %lu\n", count_primes(5000));
+  printf("[M] primes below 300000: %lu\n", count_primes(300000));
   printf("[M] fib(90) = %lu\n", (unsigned long)fib(90));
   printf("[M] crc32(\"vmscope\") = %08x\n", crc32("vmscope"));
   double pi = pi_leibniz(20000);
