@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync, existsSync, createWriteStream, WriteStream
 import * as path from 'node:path';
 import { Command, HELP, RunOptions, UsageError, parseArgs } from './options';
 import { attachConsole } from './console';
+import { OpenDrive, openDrive } from './fileDisk';
 import { ImageFile, LoadError, VirtBoard, disassemble, isElf, PRIV_NAMES, Trace } from '../core';
 
 const VERSION = '0.1.0';
@@ -28,8 +29,8 @@ export function examplesDir(): string {
   return path.resolve(__dirname, '..', 'examples', 'build');
 }
 
-function makeBoard(o: RunOptions, out: (b: Uint8Array) => void): VirtBoard {
-  return new VirtBoard({ memorySize: o.memory, harts: o.smp, host: { consoleWrite: out } });
+function makeBoard(o: RunOptions, out: (b: Uint8Array) => void, drives: OpenDrive[] = []): VirtBoard {
+  return new VirtBoard({ memorySize: o.memory, harts: o.smp, host: { consoleWrite: out }, drives: drives.map((d) => d.backend) });
 }
 
 function hex(v: bigint | number): string { return '0x' + v.toString(16).padStart(16, '0'); }
@@ -135,7 +136,17 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean): P
 
 async function cmdRun(o: RunOptions, forceStats = false): Promise<number> {
   const stdout = (b: Uint8Array) => { process.stdout.write(b); };
-  const board = makeBoard(o, stdout);
+  const drives: OpenDrive[] = [];
+  try {
+    for (const d of o.drives) drives.push(openDrive(d));
+    return await bootAndRun(o, forceStats, makeBoard(o, stdout, drives));
+  } finally {
+    // the guest's unflushed writes reach the image files now (never for readonly/snapshot drives)
+    for (const d of drives) d.finish();
+  }
+}
+
+async function bootAndRun(o: RunOptions, forceStats: boolean, board: VirtBoard): Promise<number> {
   const bios = o.bios !== undefined && o.bios !== 'none' ? readImage(o.bios, '--bios') : undefined;
   const kernelFile = o.kernel ?? o.program;
   const kernel = kernelFile !== undefined ? readImage(kernelFile, o.kernel !== undefined ? '--kernel' : 'program') : undefined;

@@ -6,13 +6,40 @@ export class UsageError extends Error {
 
 export type TraceKind = 'insn' | 'trap' | 'mmu';
 
+export interface DriveOption { file: string; readOnly: boolean; snapshot: boolean }
+
+/** Parses --drive FILE[,readonly=on][,snapshot=on] (also file=FILE, format=raw and if=virtio are accepted). */
+export function parseDrive(s: string): DriveOption {
+  const d: DriveOption = { file: '', readOnly: false, snapshot: false };
+  const onOff = (k: string, v: string): boolean => {
+    if (v === 'on' || v === 'true' || v === '') return true;
+    if (v === 'off' || v === 'false') return false;
+    throw new UsageError(`--drive: ${k}=${v}: use on or off`);
+  };
+  for (const [i, part] of s.split(',').entries()) {
+    const eq = part.indexOf('=');
+    if (eq < 0 && i === 0) { d.file = part; continue; }
+    const k = eq < 0 ? part : part.slice(0, eq), v = eq < 0 ? '' : part.slice(eq + 1);
+    switch (k) {
+      case 'file': d.file = v; break;
+      case 'readonly': d.readOnly = onOff(k, v); break;
+      case 'snapshot': d.snapshot = onOff(k, v); break;
+      case 'format': if (v !== 'raw') throw new UsageError(`--drive: format=${v} is not supported (raw images only)`); break;
+      case 'if': if (v !== 'virtio') throw new UsageError(`--drive: if=${v} is not supported (virtio only)`); break;
+      default: throw new UsageError(`--drive: unknown option '${k}' (readonly, snapshot, format, if)`);
+    }
+  }
+  if (d.file === '') throw new UsageError('--drive: no file given');
+  return d;
+}
+
 export interface RunOptions {
   program?: string;
   bios?: string;            // 'none' or a file
   kernel?: string;
   append?: string;
   initrd?: string;
-  drives: string[];
+  drives: DriveOption[];
   memory: number;           // bytes
   smp: number;
   maxInsns?: number;
@@ -77,7 +104,10 @@ export function parseArgs(argv: string[]): Command {
       case '--kernel': case '-kernel': run.kernel = value(); break;
       case '--append': case '-append': run.append = value(); break;
       case '--initrd': case '-initrd': run.initrd = value(); break;
-      case '--drive': case '-drive': run.drives.push(value()); break;
+      case '--drive': case '-drive':
+        if (run.drives.length === 8) throw new UsageError('--drive: at most 8 drives');
+        run.drives.push(parseDrive(value()));
+        break;
       case '-m': case '--memory': run.memory = parseSize(value(), a); break;
       case '--smp': case '-smp': run.smp = parseCount(value(), a, 1, 8); break;
       case '--max-insns': run.maxInsns = parseCount(value(), a, 1, Number.MAX_SAFE_INTEGER); break;
@@ -114,9 +144,6 @@ export function parseArgs(argv: string[]): Command {
     throw new UsageError('give either a program or --kernel, not both');
   }
   if (name === 'dumpdtb' && arg === undefined) throw new UsageError('dumpdtb: give the output file');
-  if (run.drives.length > 0) {
-    throw new UsageError('--drive: virtio-blk is not available on this board yet (it arrives with the full virt board)');
-  }
   return { name, run, arg };
 }
 
@@ -138,7 +165,10 @@ Options (QEMU-like):
   PROGRAM.elf          same as --kernel with --bios none
   --append STR         kernel command line (device tree /chosen/bootargs)
   --initrd FILE        initial ramdisk, loaded above the kernel and named in the device tree
-  --drive FILE         virtio-blk disk image (not available yet: arrives with the full virt board)
+  --drive FILE[,readonly=on][,snapshot=on]
+                       raw disk image as a virtio-blk device (up to 8); guest writes reach
+                       the file when the guest flushes and when the run ends; readonly=on
+                       gives the guest a read-only disk, snapshot=on keeps writes in memory
   -m SIZE              RAM size, e.g. 128M (default), 1G, or a number of MiB; 1M .. 2G
   --smp N              number of harts, 1..8 (default 1)
   --max-insns N        stop after N instructions (summed over harts), exit code 124

@@ -16,3 +16,5 @@ export { csrName } from './isa/csrNames';
 export { translateDebug } from './mmu/debugWalk';
 export type { DebugTranslation, WalkStep } from './mmu/debugWalk';
 export type { Host, MmioDevice } from './devices/device';
+export { OverlayBlockBackend, MemoryBlockBackend } from './devices/virtio/blk';
+export type { BlockBackend } from './devices/virtio/blk';

@@ -6,6 +6,11 @@ import type { Host } from '../devices/device';
 import { Uart16550, UART_BASE, UART_IRQ, UART_SIZE } from '../devices/uart16550';
 import { Plic, PLIC_BASE, PLIC_SIZE, PLIC_SOURCES } from '../devices/plic';
 import { MIP_MEIP, MIP_SEIP } from '../cpu/causes';
+import { RamDma } from '../devices/dma';
+import {
+  VirtioMmio, VIRTIO_MMIO_BASE, VIRTIO_MMIO_IRQ, VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE,
+} from '../devices/virtio/mmio';
+import { BlockBackend, VirtioBlk } from '../devices/virtio/blk';
 import { FinishRequest, FINISHER_BASE, FINISHER_SIZE, TestFinisher } from '../devices/testFinisher';
 import { Htif } from '../devices/htif';
 import { CLINT_BASE, CLINT_SIZE } from '../devices/clint';
@@ -25,6 +30,8 @@ export interface BoardConfig {
   memorySize?: number;
   harts?: number;
   host: Host;
+  /** Disks, one virtio-blk device each, in the first virtio-mmio slots (at most 8). */
+  drives?: BlockBackend[];
 }
 
 /** A file given to the board: its name (for messages) and contents. */
@@ -53,6 +60,8 @@ export class VirtBoard {
   readonly machine: Machine;
   readonly uart: Uart16550;
   readonly plic: Plic;
+  /** The eight virtio-mmio slots at 0x1000_1000 + 0x1000·n (empty slots have device id 0). */
+  readonly virtio: VirtioMmio[] = [];
   private symbolList: SymbolTable[] = [];
   /** Set when the guest asked for power-off (exit code) or reset through the finisher or HTIF. */
   finish: FinishRequest | undefined;
@@ -74,6 +83,16 @@ export class VirtBoard {
     this.uart = new Uart16550((b) => config.host.consoleWrite(b));
     this.uart.irqLine = (level) => this.plic.setLevel(UART_IRQ, level);
     m.addDevice(UART_BASE, UART_SIZE, this.uart);
+    const drives = config.drives ?? [];
+    if (drives.length > VIRTIO_MMIO_SLOTS) throw new RangeError(`at most ${VIRTIO_MMIO_SLOTS} drives (got ${drives.length})`);
+    // Device DMA reaches RAM only; writes drop decoded code in the pages they touch.
+    const dma = new RamDma(m.ram, (off, len) => m.bus.noteRamWrite(off, len));
+    for (let n = 0; n < VIRTIO_MMIO_SLOTS; n++) {
+      const slot = new VirtioMmio(dma, n < drives.length ? new VirtioBlk(drives[n], n) : null, `virtio-mmio@${n}`);
+      slot.irq = (level) => this.plic.setLevel(VIRTIO_MMIO_IRQ + n, level);
+      m.addDevice(VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_STRIDE, VIRTIO_MMIO_SIZE, slot);
+      this.virtio.push(slot);
+    }
     m.addDevice(FINISHER_BASE, FINISHER_SIZE, new TestFinisher((req) => this.onFinish(req)));
   }
 
@@ -165,6 +184,7 @@ export class VirtBoard {
     this.finish = undefined;
     this.uart.reset();
     this.plic.reset();
+    for (const v of this.virtio) v.reset();
     if (this.bootConfig !== undefined) this.load(this.bootConfig);
   }
 
@@ -231,6 +251,7 @@ export class VirtBoard {
       isa: ISA_STRING, isaExtensions: ISA_EXTENSIONS, mmuType: 'riscv,sv57', bootargs, initrd,
       clint: { base: CLINT_BASE, size: CLINT_SIZE }, uart: { base: UART_BASE, size: UART_SIZE, irq: UART_IRQ, clockHz: 3_686_400 },
       plic: { base: PLIC_BASE, size: PLIC_SIZE, sources: PLIC_SOURCES },
+      virtio: { base: VIRTIO_MMIO_BASE, stride: VIRTIO_MMIO_STRIDE, size: VIRTIO_MMIO_SIZE, slots: VIRTIO_MMIO_SLOTS, irq: VIRTIO_MMIO_IRQ },
       finisher: { base: FINISHER_BASE, size: FINISHER_SIZE },
     });
   }

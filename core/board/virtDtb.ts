@@ -17,6 +17,7 @@ export interface DtbConfig {
   uart: { base: number; size: number; irq?: number; clockHz: number };
   finisher: { base: number; size: number };
   plic: { base: number; size: number; sources: number };
+  virtio: { base: number; stride: number; size: number; slots: number; irq: number };
 }
 
 const PH_CPU_INTC = 1;           // phandles 1..harts: per-hart interrupt controllers
@@ -82,6 +83,14 @@ export function buildVirtDtb(cfg: DtbConfig): Uint8Array {
     .prop('clock-frequency', cfg.uart.clockHz);
   if (cfg.uart.irq !== undefined) w.prop('interrupts', cfg.uart.irq).prop('interrupt-parent', phPlic(cfg));
   w.endNode();
+
+  // virtio-mmio transports, highest address first as QEMU writes them (kernels probe them in DTB order)
+  for (let n = cfg.virtio.slots - 1; n >= 0; n--) {
+    const base = cfg.virtio.base + n * cfg.virtio.stride;
+    w.beginNode(`virtio_mmio@${hex(base)}`)
+      .prop('interrupts', cfg.virtio.irq + n).prop('interrupt-parent', phPlic(cfg))
+      .prop('reg', reg64(base, cfg.virtio.stride)).prop('compatible', 'virtio,mmio').endNode();
+  }
 
   w.beginNode(`test@${hex(cfg.finisher.base)}`)
     .prop('compatible', ['sifive,test1', 'sifive,test0', 'syscon'])

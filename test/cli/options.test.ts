@@ -1,6 +1,6 @@
 // Command-line parsing: QEMU-like options and the messages for bad ones.
 import { strict as assert } from 'node:assert';
-import { parseArgs, parseSize, UsageError } from '../../cli/options';
+import { parseArgs, parseDrive, parseSize, UsageError } from '../../cli/options';
 
 describe('CLI options', () => {
   it('parses sizes like QEMU -m', () => {
@@ -39,6 +39,16 @@ describe('CLI options', () => {
       assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && re.test(e.message));
     });
   }
+
+  it('parses --drive like QEMU -drive', () => {
+    assert.deepEqual(parseDrive('disk.img'), { file: 'disk.img', readOnly: false, snapshot: false });
+    assert.deepEqual(parseDrive('file=d.img,format=raw,if=virtio,readonly=on'), { file: 'd.img', readOnly: true, snapshot: false });
+    assert.deepEqual(parseDrive('d.img,snapshot=on'), { file: 'd.img', readOnly: false, snapshot: true });
+    assert.throws(() => parseDrive('d.img,format=qcow2'), /format=qcow2 is not supported/);
+    assert.throws(() => parseDrive('d.img,cache=none'), /unknown option 'cache'/);
+    assert.throws(() => parseDrive('readonly=on'), /no file given/);
+    assert.equal(parseArgs(['run', 'a.elf', '--drive', 'x.img', '--drive', 'y.img,readonly=on']).run.drives.length, 2);
+  });
 
   it('help and version', () => {
     assert.equal(parseArgs([]).name, 'help');
