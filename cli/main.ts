@@ -24,6 +24,26 @@ function readImage(file: string, option: string): ImageFile {
   }
 }
 
+/** Where --bios default looks for OpenSBI's generic fw_dynamic (Debian's opensbi and qemu-system-data packages). */
+export const OPENSBI_PATHS = [
+  '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf',
+  '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin',
+  '/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.elf',
+  '/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin',
+];
+
+/** The firmware file for --bios default: $VMSCOPE_OPENSBI, else the first of OPENSBI_PATHS that exists. */
+function defaultFirmware(): string {
+  const env = process.env.VMSCOPE_OPENSBI;
+  if (env !== undefined && env !== '') return env;
+  const found = OPENSBI_PATHS.find((p) => existsSync(p));
+  if (found === undefined) {
+    throw new UsageError(`--bios default: OpenSBI was not found (looked in ${OPENSBI_PATHS.join(', ')}); ` +
+      'install it (apt-get install opensbi), set VMSCOPE_OPENSBI, or give --bios FILE or --bios none');
+  }
+  return found;
+}
+
 /** Where the bundled example guests live (next to dist/ or cli/). */
 export function examplesDir(): string {
   return path.resolve(__dirname, '..', 'examples', 'build');
@@ -147,7 +167,8 @@ async function cmdRun(o: RunOptions, forceStats = false): Promise<number> {
 }
 
 async function bootAndRun(o: RunOptions, forceStats: boolean, board: VirtBoard): Promise<number> {
-  const bios = o.bios !== undefined && o.bios !== 'none' ? readImage(o.bios, '--bios') : undefined;
+  const biosFile = o.bios === 'default' ? defaultFirmware() : o.bios;
+  const bios = biosFile !== undefined && biosFile !== 'none' ? readImage(biosFile, '--bios') : undefined;
   const kernelFile = o.kernel ?? o.program;
   const kernel = kernelFile !== undefined ? readImage(kernelFile, o.kernel !== undefined ? '--kernel' : 'program') : undefined;
   // A program given by itself must be an ELF; --kernel and --bios also take raw images, as in QEMU.

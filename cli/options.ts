@@ -157,8 +157,12 @@ Usage:
   vmscope --version
 
 Options (QEMU-like):
-  --bios none|FILE     firmware loaded at 0x80000000 and entered in M-mode (ELF or raw);
-                       'none' (default) enters the kernel/program directly in M-mode
+  --bios none|default|FILE
+                       firmware loaded at 0x80000000 and entered in M-mode (ELF or raw),
+                       with a2 = fw_dynamic info (kernel address, S-mode); 'default' is
+                       OpenSBI's fw_dynamic from Debian's opensbi package (or
+                       $VMSCOPE_OPENSBI); 'none' (the default) enters the kernel/program
+                       directly in M-mode
   --kernel FILE        kernel (ELF at its addresses, or raw image: at 0x80000000 without
                        firmware, else at the next 2 MiB boundary after the firmware);
                        every hart starts with a0 = hart id, a1 = device tree address

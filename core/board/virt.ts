@@ -11,6 +11,13 @@ import {
   VirtioMmio, VIRTIO_MMIO_BASE, VIRTIO_MMIO_IRQ, VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE,
 } from '../devices/virtio/mmio';
 import { BlockBackend, VirtioBlk } from '../devices/virtio/blk';
+import { Rom } from '../devices/rom';
+
+/** The mask ROM (QEMU virt's MROM) holds the fw_dynamic information block firmware reads through a2. */
+export const MROM_BASE = 0x1000, MROM_SIZE = 0xf000;
+/** Where the fw_dynamic_info structure lives in the ROM. */
+export const FW_DYNAMIC_INFO = MROM_BASE + 0x40;
+const FW_DYNAMIC_MAGIC = 0x4942534f, FW_DYNAMIC_VERSION = 2, NEXT_MODE_S = 1;
 import { FinishRequest, FINISHER_BASE, FINISHER_SIZE, TestFinisher } from '../devices/testFinisher';
 import { Htif } from '../devices/htif';
 import { CLINT_BASE, CLINT_SIZE } from '../devices/clint';
@@ -60,6 +67,7 @@ export class VirtBoard {
   readonly machine: Machine;
   readonly uart: Uart16550;
   readonly plic: Plic;
+  readonly mrom = new Rom('mrom', MROM_SIZE);
   /** The eight virtio-mmio slots at 0x1000_1000 + 0x1000·n (empty slots have device id 0). */
   readonly virtio: VirtioMmio[] = [];
   private symbolList: SymbolTable[] = [];
@@ -94,6 +102,7 @@ export class VirtBoard {
       this.virtio.push(slot);
     }
     m.addDevice(FINISHER_BASE, FINISHER_SIZE, new TestFinisher((req) => this.onFinish(req)));
+    m.addDevice(MROM_BASE, MROM_SIZE, this.mrom);
   }
 
   /** Every symbol table loaded (firmware and kernel), searched in load order. */
@@ -163,12 +172,16 @@ export class VirtBoard {
     if (info.fdtAddr < firmwareEnd) info.fdtAddr = alignDown(top - dtb.length, 8);
     m.writePhys(info.fdtAddr, dtb);
     this.dtbBlob = dtb;
+    if (cfg.bios !== undefined) this.writeFwDynamicInfo(info.kernelEntry ?? 0n);
     this.boot = info;
     this.resetHarts();
     return info;
   }
 
-  /** Puts every hart at the boot entry with a0 = hart id, a1 = DTB address (a2 = 0). */
+  /**
+   * Puts every hart at the boot entry with a0 = hart id, a1 = DTB address and, when firmware runs first,
+   * a2 = the fw_dynamic_info block in ROM (OpenSBI's fw_dynamic reads the kernel's address and mode there).
+   */
   resetHarts(): void {
     const info = this.boot;
     if (info === undefined) return;
@@ -176,7 +189,20 @@ export class VirtBoard {
       h.reset(info.entry);
       h.setX(10, BigInt(h.id));
       h.setX(11, BigInt(info.fdtAddr));
+      h.setX(12, info.firmwareEnd !== undefined ? BigInt(FW_DYNAMIC_INFO) : 0n);
     }
+  }
+
+  /** fw_dynamic_info (OpenSBI fw_dynamic_info.h): magic, version, next_addr, next_mode, options, boot_hart. */
+  private writeFwDynamicInfo(nextAddr: bigint): void {
+    const v = new DataView(this.mrom.bytes.buffer);
+    const o = FW_DYNAMIC_INFO - MROM_BASE;
+    v.setBigUint64(o, BigInt(FW_DYNAMIC_MAGIC), true);
+    v.setBigUint64(o + 8, BigInt(FW_DYNAMIC_VERSION), true);
+    v.setBigUint64(o + 16, nextAddr, true);
+    v.setBigUint64(o + 24, BigInt(NEXT_MODE_S), true);
+    v.setBigUint64(o + 32, 0n, true);
+    v.setBigUint64(o + 40, 0n, true);       // boot hart 0
   }
 
   /** Re-runs the boot (reloads images, resets harts and devices): the guest asked for a reset. */
