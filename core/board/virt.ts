@@ -12,6 +12,7 @@ import {
 } from '../devices/virtio/mmio';
 import { BlockBackend, VirtioBlk } from '../devices/virtio/blk';
 import { Rom } from '../devices/rom';
+import { GoldfishRtc, RTC_BASE, RTC_IRQ, RTC_SIZE } from '../devices/goldfishRtc';
 
 /** The mask ROM (QEMU virt's MROM) holds the fw_dynamic information block firmware reads through a2. */
 export const MROM_BASE = 0x1000, MROM_SIZE = 0xf000;
@@ -39,6 +40,8 @@ export interface BoardConfig {
   host: Host;
   /** Disks, one virtio-blk device each, in the first virtio-mmio slots (at most 8). */
   drives?: BlockBackend[];
+  /** Wall-clock time at power-on for the RTC, in ms since 1970 (default: now). Fix it for repeatable runs. */
+  rtcEpochMs?: number;
 }
 
 /** A file given to the board: its name (for messages) and contents. */
@@ -68,6 +71,7 @@ export class VirtBoard {
   readonly uart: Uart16550;
   readonly plic: Plic;
   readonly mrom = new Rom('mrom', MROM_SIZE);
+  readonly rtc: GoldfishRtc;
   /** The eight virtio-mmio slots at 0x1000_1000 + 0x1000·n (empty slots have device id 0). */
   readonly virtio: VirtioMmio[] = [];
   private symbolList: SymbolTable[] = [];
@@ -103,6 +107,12 @@ export class VirtBoard {
     }
     m.addDevice(FINISHER_BASE, FINISHER_SIZE, new TestFinisher((req) => this.onFinish(req)));
     m.addDevice(MROM_BASE, MROM_SIZE, this.mrom);
+    // RTC time = power-on epoch + guest time (mtime ticks at 10 MHz = 100 ns)
+    this.rtc = new GoldfishRtc(BigInt(Math.round(config.rtcEpochMs ?? Date.now())) * 1_000_000n,
+      () => BigInt(m.mtime()) * 100n);
+    this.rtc.irqLine = (level) => this.plic.setLevel(RTC_IRQ, level);
+    m.addDevice(RTC_BASE, RTC_SIZE, this.rtc);
+    m.addPollHook(100_000, () => this.rtc.poll());
   }
 
   /** Every symbol table loaded (firmware and kernel), searched in load order. */
@@ -210,6 +220,7 @@ export class VirtBoard {
     this.finish = undefined;
     this.uart.reset();
     this.plic.reset();
+    this.rtc.reset();
     for (const v of this.virtio) v.reset();
     if (this.bootConfig !== undefined) this.load(this.bootConfig);
   }
@@ -277,6 +288,7 @@ export class VirtBoard {
       isa: ISA_STRING, isaExtensions: ISA_EXTENSIONS, mmuType: 'riscv,sv57', bootargs, initrd,
       clint: { base: CLINT_BASE, size: CLINT_SIZE }, uart: { base: UART_BASE, size: UART_SIZE, irq: UART_IRQ, clockHz: 3_686_400 },
       plic: { base: PLIC_BASE, size: PLIC_SIZE, sources: PLIC_SOURCES },
+      rtc: { base: RTC_BASE, size: RTC_SIZE, irq: RTC_IRQ },
       virtio: { base: VIRTIO_MMIO_BASE, stride: VIRTIO_MMIO_STRIDE, size: VIRTIO_MMIO_SIZE, slots: VIRTIO_MMIO_SLOTS, irq: VIRTIO_MMIO_IRQ },
       finisher: { base: FINISHER_BASE, size: FINISHER_SIZE },
     });

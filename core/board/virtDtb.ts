@@ -17,6 +17,7 @@ export interface DtbConfig {
   uart: { base: number; size: number; irq?: number; clockHz: number };
   finisher: { base: number; size: number };
   plic: { base: number; size: number; sources: number };
+  rtc: { base: number; size: number; irq: number };
   virtio: { base: number; stride: number; size: number; slots: number; irq: number };
 }
 
@@ -91,6 +92,10 @@ export function buildVirtDtb(cfg: DtbConfig): Uint8Array {
       .prop('interrupts', cfg.virtio.irq + n).prop('interrupt-parent', phPlic(cfg))
       .prop('reg', reg64(base, cfg.virtio.stride)).prop('compatible', 'virtio,mmio').endNode();
   }
+
+  w.beginNode(`rtc@${hex(cfg.rtc.base)}`)
+    .prop('interrupts', cfg.rtc.irq).prop('interrupt-parent', phPlic(cfg))
+    .prop('reg', reg64(cfg.rtc.base, cfg.rtc.size)).prop('compatible', 'google,goldfish-rtc').endNode();
 
   w.beginNode(`test@${hex(cfg.finisher.base)}`)
     .prop('compatible', ['sifive,test1', 'sifive,test0', 'syscon'])
