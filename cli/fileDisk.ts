@@ -40,7 +40,12 @@ export function openDrive(d: DriveSpec): OpenDrive {
   } catch (e) {
     throw new UsageError(`--drive: cannot open ${d.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const bytes = fstatSync(fd).size;
+  const st = fstatSync(fd);
+  if (!st.isFile() && !st.isBlockDevice()) {
+    closeSync(fd);
+    throw new UsageError(`--drive: ${d.file} is not a regular file or block device`);
+  }
+  const bytes = st.size;
   if (bytes < 512) { closeSync(fd); throw new UsageError(`--drive: ${d.file} is smaller than one 512-byte sector`); }
   const file = new FileBlockBackend(fd, !writable, bytes);
   if (d.readOnly) {

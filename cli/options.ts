@@ -16,7 +16,12 @@ export function parseDrive(s: string): DriveOption {
     if (v === 'off' || v === 'false') return false;
     throw new UsageError(`--drive: ${k}=${v}: use on or off`);
   };
-  for (const [i, part] of s.split(',').entries()) {
+  // QEMU's escaping: ',,' is a literal comma inside a value (file names with commas)
+  const parts = s.split(/,(?!,)/).reduce<string[]>((acc, p) => {
+    if (acc.length > 0 && acc[acc.length - 1].endsWith(',')) acc[acc.length - 1] += p; else acc.push(p);
+    return acc;
+  }, []).map((p) => p.replace(/,,/g, ','));
+  for (const [i, part] of parts.entries()) {
     const eq = part.indexOf('=');
     if (eq < 0 && i === 0) { d.file = part; continue; }
     const k = eq < 0 ? part : part.slice(0, eq), v = eq < 0 ? '' : part.slice(eq + 1);

@@ -49,6 +49,7 @@ build() {
 build demo $COMMON_VM demo/demo.c
 build fpdiff $COMMON_M diff/fpdiff.c
 build intdiff $COMMON_M diff/intdiff.c
+build virtio-blk $COMMON_M virtio/blktest.c
 
 for src in bench/*.c; do
   name=$(basename "$src" .c)

@@ -99,8 +99,11 @@ export class VirtBoard {
     if (drives.length > VIRTIO_MMIO_SLOTS) throw new RangeError(`at most ${VIRTIO_MMIO_SLOTS} drives (got ${drives.length})`);
     // Device DMA reaches RAM only; writes drop decoded code in the pages they touch.
     const dma = new RamDma(m.ram, (off, len) => m.bus.noteRamWrite(off, len));
+    // As on QEMU, devices fill the slots from the top (drive 0 in slot 7 at 0x1000_8000): the device tree lists the
+    // highest slot first, so Linux names drive 0 vda.
     for (let n = 0; n < VIRTIO_MMIO_SLOTS; n++) {
-      const slot = new VirtioMmio(dma, n < drives.length ? new VirtioBlk(drives[n], n) : null, `virtio-mmio@${n}`);
+      const d = VIRTIO_MMIO_SLOTS - 1 - n;
+      const slot = new VirtioMmio(dma, d < drives.length ? new VirtioBlk(drives[d], d) : null, `virtio-mmio@${n}`);
       slot.irq = (level) => this.plic.setLevel(VIRTIO_MMIO_IRQ + n, level);
       m.addDevice(VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_STRIDE, VIRTIO_MMIO_SIZE, slot);
       this.virtio.push(slot);

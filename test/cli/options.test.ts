@@ -44,6 +44,7 @@ describe('CLI options', () => {
     assert.deepEqual(parseDrive('disk.img'), { file: 'disk.img', readOnly: false, snapshot: false });
     assert.deepEqual(parseDrive('file=d.img,format=raw,if=virtio,readonly=on'), { file: 'd.img', readOnly: true, snapshot: false });
     assert.deepEqual(parseDrive('d.img,snapshot=on'), { file: 'd.img', readOnly: false, snapshot: true });
+    assert.deepEqual(parseDrive('my,,disk.img,readonly=on'), { file: 'my,disk.img', readOnly: true, snapshot: false });
     assert.throws(() => parseDrive('d.img,format=qcow2'), /format=qcow2 is not supported/);
     assert.throws(() => parseDrive('d.img,cache=none'), /unknown option 'cache'/);
     assert.throws(() => parseDrive('readonly=on'), /no file given/);
