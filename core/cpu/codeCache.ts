@@ -3,46 +3,66 @@
 
 import { Op } from '../isa/opcodes';
 
-/** Slot value meaning "not decoded yet". */
-export const UNDECODED = 0xffff;
-/** aux bit: the instruction is compressed (2 bytes). */
-export const AUX_C = 1 << 8;
+/**
+ * A decoded page is one Int32Array with two words per 2-byte slot (slot k of the page at byte offset
+ * b = 2k lives at [b, b + 1], so the interpreter indexes it with `pc & 4094`): a packed field word and
+ * the immediate. One array instead of one per field keeps the interpreter's loop state small.
+ *
+ * Field word: op (bits 7:0) | rd (13:8, 32 = the x0 sink) | rs1 (18:14) | rs2 (23:19) | compressed (24)
+ * | rs3 (29:25). Bit 31 is never set in a decoded slot, so an undecoded slot reads as UNDECODED (-1).
+ * Immediate word: the immediate; the rounding-mode field for F/D operations that round (they have no
+ * immediate); the instruction bits for ILLEGAL.
+ */
+export type DecodedPage = Int32Array;
 
-/** Decoded fields of every 2-byte slot of one page. */
-export class DecodedPage {
-  readonly op = new Uint16Array(2048).fill(UNDECODED);
-  readonly rd = new Uint8Array(2048);
-  readonly rs1 = new Uint8Array(2048);
-  readonly rs2 = new Uint8Array(2048);
-  readonly imm = new Int32Array(2048);
-  /** rs3 | rm << 5 | AUX_C */
-  readonly aux = new Uint16Array(2048);
+/** Slot field word meaning "not decoded yet". */
+export const UNDECODED = -1;
+/** Field-word bit: the instruction is compressed (2 bytes). */
+export const SLOT_C = 1 << 24;
+/** Int32 words per decoded page. */
+export const PAGE_WORDS = 4096;
+
+export function newDecodedPage(): DecodedPage {
+  return new Int32Array(PAGE_WORDS).fill(UNDECODED);
+}
+
+/** Packs the field word of one slot. */
+export function packSlot(op: number, rd: number, rs1: number, rs2: number, rs3: number, compressed: boolean): number {
+  return op | (rd << 8) | (rs1 << 14) | (rs2 << 19) | (compressed ? SLOT_C : 0) | (rs3 << 25);
 }
 
 export class CodeCache {
   private readonly pages: (DecodedPage | undefined)[];
   /** Scratch page for an instruction that straddles two pages (decoded per execution, never cached). */
-  readonly scratch = new DecodedPage();
+  readonly scratch = newDecodedPage();
   invalidations = 0;
 
   constructor(ramPages: number) {
     this.pages = new Array<DecodedPage | undefined>(ramPages).fill(undefined);
   }
 
-  /** Decoded page for RAM page index p, created if needed; `created` tells the caller to mark it as code. */
+  /** Decoded page for RAM page index p, created if needed. */
   get(p: number): DecodedPage {
     let d = this.pages[p];
-    if (d === undefined) { d = new DecodedPage(); this.pages[p] = d; }
+    if (d === undefined) { d = newDecodedPage(); this.pages[p] = d; }
     return d;
   }
 
   has(p: number): boolean { return this.pages[p] !== undefined; }
+
+  /** Decoded page for RAM page index p if there is one. */
+  peek(p: number): DecodedPage | undefined { return this.pages[p]; }
 
   invalidate(p: number): void {
     if (this.pages[p] !== undefined) { this.pages[p] = undefined; this.invalidations++; }
   }
 
   clear(): void { this.pages.fill(undefined); }
+}
+
+/** F/D operations that take a rounding mode (their slot's immediate word holds rm). */
+export function usesRoundingMode(op: Op): boolean {
+  return op >= Op.FLW && op <= Op.FMV_D_X && op !== Op.FLW && op !== Op.FSW && op !== Op.FLD && op !== Op.FSD;
 }
 
 /** Ops whose rd names an f register (their rd = 0 is f0, not the x0 sink). */

@@ -17,10 +17,13 @@ import { hiOf, loOf, toBig, toBigSigned } from '../util/int64';
 export const PRIV_U = 0, PRIV_S = 1, PRIV_M = 3;
 export const PRIV_NAMES = ['U', 'S', '?', 'M'];
 
-/** Number of entries in each of the hart's direct-mapped L1 TLBs (fetch, load, store). */
-export const L1_SIZE = 256;
-/** Tag value that never matches (not page aligned). */
-export const L1_INVALID = 1;
+/** Number of entries in each of the hart's direct-mapped L1 TLBs (load, store): 16 MiB of reach. */
+export const L1_SIZE = 4096;
+/** L1 generations step by 8 through tag bits 11:3 (bits 2:0 stay free for the alignment check). */
+const L1_GEN_STEP = 8, L1_GEN_LAST = 4088;
+/** Tag value that never matches: all 12 offset bits set, so it differs from a page-aligned address even
+ *  after the interpreter folds an alignment check into the compare (address & (-4096 | 7)). */
+export const L1_INVALID = 4095;
 
 /** Trap record for tracing and the debugger (filled on each trap, reused). */
 export interface TrapInfo {
@@ -33,8 +36,13 @@ export class Hart {
   readonly xl = new Int32Array(33);
   readonly xh = new Int32Array(33);
   readonly fpu = new FpuState();
-  pcLo = 0;
-  pcHi = 0;
+  /** pc and the fetch tag live in an Int32Array: guest addresses near 0x8000_0000 are not small integers,
+   *  so plain number fields would hold boxed doubles and every store would allocate. */
+  readonly pcRegs = Int32Array.of(0, 0, L1_INVALID, 0);
+  get pcLo(): number { return this.pcRegs[0]; }
+  set pcLo(v: number) { this.pcRegs[0] = v; }
+  get pcHi(): number { return this.pcRegs[1]; }
+  set pcHi(v: number) { this.pcRegs[1] = v; }
   priv = PRIV_M;
 
   // ---- CSR state (see csr.ts for access rules) ----
@@ -86,13 +94,14 @@ export class Hart {
   waiting = false;
   /** Set when something may have made an interrupt pending/enabled; the run loop checks and clears it. */
   irqCheck = true;
+  /** Slots of the current execute() chunk that trapped instead of retiring (instret = slots - these). */
+  trappedSlots = 0;
   /** Set by anything that must stop the current execute() chunk early. */
   breakLoop = false;
 
-  // ---- L1 TLBs: tag = page-aligned va low word + va high word; off = RAM offset of the page ----
-  readonly fTagLo = new Int32Array(L1_SIZE).fill(L1_INVALID);
-  readonly fTagHi = new Int32Array(L1_SIZE);
-  readonly fOff = new Int32Array(L1_SIZE);
+  // ---- L1 TLBs: tag = page-aligned va low word | l1Gen, and the va high word; off = RAM offset of the page.
+  // An entry is live only while its generation is current, so a flush is one increment. ----
+  l1Gen = L1_GEN_STEP;
   readonly rTagLo = new Int32Array(L1_SIZE).fill(L1_INVALID);
   readonly rTagHi = new Int32Array(L1_SIZE);
   readonly rOff = new Int32Array(L1_SIZE);
@@ -100,9 +109,12 @@ export class Hart {
   readonly wTagHi = new Int32Array(L1_SIZE);
   readonly wOff = new Int32Array(L1_SIZE);
 
-  /** Current fetch page (va) and its decoded-code arrays; fetchTagLo = L1_INVALID forces a refill. */
-  fetchTagLo = L1_INVALID;
-  fetchTagHi = 0;
+  /** Page (va) of the last fetch refill; anything that changes translations sets fetchTagLo = L1_INVALID,
+   *  which makes the interpreter refill. Stored in pcRegs like pc. */
+  get fetchTagLo(): number { return this.pcRegs[2]; }
+  set fetchTagLo(v: number) { this.pcRegs[2] = v; }
+  get fetchTagHi(): number { return this.pcRegs[3]; }
+  set fetchTagHi(v: number) { this.pcRegs[3] = v; }
 
   // walk scratch
   readonly walkReq = new WalkRequest();
@@ -166,9 +178,13 @@ export class Hart {
   /** Every change that can invalidate cached translations or permission decisions funnels here:
    *  satp, privilege, MPRV/MPP, SUM, MXR, PMP, sfence.vma. Clears the L1 TLBs and the fetch page. */
   mmuContextChanged(): void {
-    this.fTagLo.fill(L1_INVALID);
-    this.rTagLo.fill(L1_INVALID);
-    this.wTagLo.fill(L1_INVALID);
+    if (this.l1Gen < L1_GEN_LAST) this.l1Gen += L1_GEN_STEP;
+    else {
+      // generations exhausted: really clear the tags once, then start over
+      this.rTagLo.fill(L1_INVALID);
+      this.wTagLo.fill(L1_INVALID);
+      this.l1Gen = L1_GEN_STEP;
+    }
     this.fetchTagLo = L1_INVALID;
     this.breakLoop = true;
   }

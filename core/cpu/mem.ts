@@ -88,8 +88,9 @@ function fillL1(h: Hart, lo: number, hi: number, pa: number, access: Access): vo
   if (!h.pmp.pageAllowed(pa - (pa % 4096), access, priv)) return;
   if (access === Access.STORE && ram.codePage[pageOff >>> 12] !== 0) return;
   const idx = (lo >>> 12) & (L1_SIZE - 1);
-  if (access === Access.LOAD) { h.rTagLo[idx] = lo & -4096; h.rTagHi[idx] = hi; h.rOff[idx] = pageOff; }
-  else if (access === Access.STORE) { h.wTagLo[idx] = lo & -4096; h.wTagHi[idx] = hi; h.wOff[idx] = pageOff; }
+  const tag = (lo & -4096) | h.l1Gen;
+  if (access === Access.LOAD) { h.rTagLo[idx] = tag; h.rTagHi[idx] = hi; h.rOff[idx] = pageOff; }
+  else if (access === Access.STORE) { h.wTagLo[idx] = tag; h.wTagHi[idx] = hi; h.wOff[idx] = pageOff; }
   h.l1Misses++;
 }
 
@@ -114,13 +115,27 @@ export function loadSlow(h: Hart, lo: number, hi: number, size: number): boolean
 
 /** Stores `size` bytes of (vlo, vhi) at virtual (lo, hi). Returns false if a trap was raised. */
 export function storeSlow(h: Hart, lo: number, hi: number, size: number, vlo: number, vhi: number): boolean {
-  const bus = h.bus;
   if ((lo & (size - 1)) !== 0) return misalignedStore(h, lo, hi, size, vlo, vhi);
   if (!translate(h, lo, hi, Access.STORE, size)) return false;
-  const pa = xlate.pa;
-  if (bus.write(pa, size, vlo, vhi) !== BusStatus.OK) { h.raise(Exc.STORE_ACCESS, lo, hi); return false; }
+  return storeTranslated(h, lo, hi, xlate.pa, size, vlo, vhi);
+}
+
+/** The second half of an aligned storeSlow: the store to pa (translated and PMP-checked) through the bus. */
+export function storeTranslated(h: Hart, lo: number, hi: number, pa: number, size: number, vlo: number, vhi: number): boolean {
+  if (h.bus.write(pa, size, vlo, vhi) !== BusStatus.OK) { h.raise(Exc.STORE_ACCESS, lo, hi); return false; }
   fillL1(h, lo, hi, pa, Access.STORE);
   return true;
+}
+
+/** Writes an aligned 1, 2, 4 or 8-byte value at RAM offset off without telling the bus (no code or watch check). */
+export function pokeRam(h: Hart, off: number, size: number, vlo: number, vhi: number): void {
+  const ram = h.bus.ram;
+  switch (size) {
+    case 1: ram.u8[off] = vlo; break;
+    case 2: ram.u16[off >>> 1] = vlo; break;
+    case 4: ram.i32[off >>> 2] = vlo; break;
+    default: ram.i32[off >>> 2] = vlo; ram.i32[(off >>> 2) + 1] = vhi; break;
+  }
 }
 
 const pageA = { pa: 0 }, pageB = { pa: 0 };
