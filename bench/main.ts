@@ -50,10 +50,57 @@ function runQemu(file: string): { seconds: number; checksum: string } {
   return { seconds, checksum: /checksum=(\S+)/.exec(r.stdout ?? '')?.[1] ?? '?' };
 }
 
+/**
+ * Linux boot (when examples/linux/build.sh has been run): OpenSBI fw_dynamic + kernel + initramfs to the init
+ * marker, on vmscope and on QEMU, with the instructions vmscope retired.
+ */
+function benchLinux(qemu: boolean): void {
+  const out = path.resolve(__dirname, '..', 'examples', 'linux', 'out');
+  const fw = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
+  if (!existsSync(path.join(out, 'Image')) || !existsSync(fw)) {
+    console.log('linux boot: skipped (needs examples/linux/build.sh and the opensbi package)');
+    return;
+  }
+  for (const harts of [1, 4]) {
+    let text = '';
+    const board = new VirtBoard({ memorySize: 128 << 20, harts, rtcEpochMs: 0,
+      host: { consoleWrite: (b) => { text += Buffer.from(b).toString('latin1'); } } });
+    board.load({
+      bios: { name: fw, bytes: new Uint8Array(readFileSync(fw)) },
+      kernel: { name: 'Image', bytes: new Uint8Array(readFileSync(path.join(out, 'Image'))) },
+      initrd: { name: 'init.cpio', bytes: new Uint8Array(readFileSync(path.join(out, 'init.cpio'))) },
+      append: 'console=ttyS0',
+    });
+    const t0 = process.hrtime.bigint();
+    let atInit = NaN, insnsAtInit = 0;
+    for (let i = 0; i < 2000; i++) {
+      const r = board.machine.run(1_000_000);
+      board.uart.flush();
+      if (Number.isNaN(atInit) && text.includes('VMSCOPE-LINUX-BOOT-OK')) {
+        atInit = Number(process.hrtime.bigint() - t0) / 1e9;
+        insnsAtInit = board.machine.stats().instret;
+      }
+      if (r.reason !== 'limit') break;
+    }
+    const mips = insnsAtInit / atInit / 1e6;
+    let qcol = '';
+    if (qemu) {
+      const q0 = process.hrtime.bigint();
+      spawnSync('qemu-system-riscv64', ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-smp', String(harts), '-nographic',
+        '-bios', fw, '-kernel', path.join(out, 'Image'), '-initrd', path.join(out, 'init.cpio'), '-append', 'console=ttyS0'],
+      { stdio: 'ignore', timeout: 300_000 });
+      const qs = Number(process.hrtime.bigint() - q0) / 1e9;
+      qcol = `; QEMU ${qs.toFixed(2)} s to power-off (vmscope/QEMU time ${(atInit / qs).toFixed(1)}x)`;
+    }
+    console.log(`linux boot, ${harts} hart${harts > 1 ? 's' : ''}: init marker after ${atInit.toFixed(2)} s, ` +
+      `${insnsAtInit.toLocaleString('en-US')} instructions (${mips.toFixed(1)} MIPS)${qcol}`);
+  }
+}
+
 function main(): void {
   if (!existsSync(dir)) { console.error(`no workloads: ${dir} is missing`); process.exit(2); }
   const files = readdirSync(dir).filter((f) => f.startsWith('bench-') && f.endsWith('.elf') && f.includes(filter)).sort();
-  if (files.length === 0) { console.error('no workloads match'); process.exit(2); }
+  if (files.length === 0 && !'linux'.includes(filter)) { console.error('no workloads match'); process.exit(2); }
   const qemu = useQemu && qemuAvailable();
   let qemuStartup = 0;
   if (qemu) {
@@ -87,8 +134,9 @@ function main(): void {
       r.mips.toFixed(1).padStart(9) + (Number.isNaN(r.tlbHitRate) ? '-' : (100 * r.tlbHitRate).toFixed(2) + '%').padStart(9) +
       qcol + '  ' + check + (r.exit !== 0 ? `  (exit ${r.exit})` : ''));
   }
-  const geo = Math.exp(all.reduce((a, r) => a + Math.log(r.mips), 0) / all.length);
-  console.log(`geometric mean: ${geo.toFixed(1)} MIPS; peak RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  const geo = all.length === 0 ? NaN : Math.exp(all.reduce((a, r) => a + Math.log(r.mips), 0) / all.length);
+  if (all.length > 0) console.log(`geometric mean: ${geo.toFixed(1)} MIPS; peak RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  if (filter === '' || 'linux'.includes(filter)) benchLinux(qemu);
 }
 
 main();
