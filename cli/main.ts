@@ -50,7 +50,9 @@ export function examplesDir(): string {
 }
 
 function makeBoard(o: RunOptions, out: (b: Uint8Array) => void, drives: OpenDrive[] = []): VirtBoard {
-  return new VirtBoard({ memorySize: o.memory, harts: o.smp, host: { consoleWrite: out }, drives: drives.map((d) => d.backend) });
+  return new VirtBoard({
+    memorySize: o.memory, harts: o.smp, host: { consoleWrite: out }, drives: drives.map((d) => d.backend), entropySeed: o.entropySeed,
+  });
 }
 
 function hex(v: bigint | number): string { return '0x' + v.toString(16).padStart(16, '0'); }

@@ -45,6 +45,8 @@ export interface RunOptions {
   append?: string;
   initrd?: string;
   drives: DriveOption[];
+  /** --device virtio-rng: entropy device seed (deterministic). */
+  entropySeed?: number;
   memory: number;           // bytes
   smp: number;
   maxInsns?: number;
@@ -129,6 +131,13 @@ export function parseArgs(argv: string[]): Command {
         }
         break;
       }
+      case '--device': case '-device': {
+        const v = value();
+        const m = /^virtio-rng(?:-device)?(?:,seed=(\d+))?$/.exec(v);
+        if (m === null) throw new UsageError(`--device: '${v}' is not supported (virtio-rng[,seed=N]; disks use --drive)`);
+        run.entropySeed = m[1] !== undefined ? Number(m[1]) : 0;
+        break;
+      }
       case '--trace-file': run.traceFile = value(); break;
       case '--stats': run.stats = true; break;
       default:
@@ -178,6 +187,9 @@ Options (QEMU-like):
                        raw disk image as a virtio-blk device (up to 8); guest writes reach
                        the file when the guest flushes and when the run ends; readonly=on
                        gives the guest a read-only disk, snapshot=on keeps writes in memory
+  --device virtio-rng[,seed=N]
+                       a virtio entropy device; its bytes come from a generator seeded
+                       with N (default 0), so runs stay repeatable
   -m SIZE              RAM size, e.g. 128M (default), 1G, or a number of MiB; 1M .. 2G
   --smp N              number of harts, 1..8 (default 1)
   --max-insns N        stop after N instructions (summed over harts), exit code 124

@@ -11,6 +11,8 @@ import {
   VirtioMmio, VIRTIO_MMIO_BASE, VIRTIO_MMIO_IRQ, VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE,
 } from '../devices/virtio/mmio';
 import { BlockBackend, VirtioBlk } from '../devices/virtio/blk';
+import { VirtioRng } from '../devices/virtio/rng';
+import type { VirtioDevice } from '../devices/virtio/mmio';
 import { Rom } from '../devices/rom';
 import { GoldfishRtc, RTC_BASE, RTC_IRQ, RTC_SIZE } from '../devices/goldfishRtc';
 
@@ -40,6 +42,8 @@ export interface BoardConfig {
   host: Host;
   /** Disks, one virtio-blk device each, in the first virtio-mmio slots (at most 8). */
   drives?: BlockBackend[];
+  /** A virtio entropy device (after the drives) seeded with this number: same seed, same bytes. */
+  entropySeed?: number;
   /** Wall-clock time at power-on for the RTC, in ms since 1970 (default: now). Fix it for repeatable runs. */
   rtcEpochMs?: number;
 }
@@ -95,15 +99,16 @@ export class VirtBoard {
     this.uart = new Uart16550((b) => config.host.consoleWrite(b));
     this.uart.irqLine = (level) => this.plic.setLevel(UART_IRQ, level);
     m.addDevice(UART_BASE, UART_SIZE, this.uart);
-    const drives = config.drives ?? [];
-    if (drives.length > VIRTIO_MMIO_SLOTS) throw new RangeError(`at most ${VIRTIO_MMIO_SLOTS} drives (got ${drives.length})`);
+    const devices: VirtioDevice[] = (config.drives ?? []).map((d, i) => new VirtioBlk(d, i));
+    if (config.entropySeed !== undefined) devices.push(new VirtioRng(config.entropySeed));
+    if (devices.length > VIRTIO_MMIO_SLOTS) throw new RangeError(`at most ${VIRTIO_MMIO_SLOTS} virtio devices (got ${devices.length})`);
     // Device DMA reaches RAM only; writes drop decoded code in the pages they touch.
     const dma = new RamDma(m.ram, (off, len) => m.bus.noteRamWrite(off, len));
     // As on QEMU, devices fill the slots from the top (drive 0 in slot 7 at 0x1000_8000): the device tree lists the
-    // highest slot first, so Linux names drive 0 vda.
+    // highest slot first, so Linux names drive 0 vda. The entropy device, if any, follows the drives.
     for (let n = 0; n < VIRTIO_MMIO_SLOTS; n++) {
       const d = VIRTIO_MMIO_SLOTS - 1 - n;
-      const slot = new VirtioMmio(dma, d < drives.length ? new VirtioBlk(drives[d], d) : null, `virtio-mmio@${n}`);
+      const slot = new VirtioMmio(dma, d < devices.length ? devices[d] : null, `virtio-mmio@${n}`);
       slot.irq = (level) => this.plic.setLevel(VIRTIO_MMIO_IRQ + n, level);
       m.addDevice(VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_STRIDE, VIRTIO_MMIO_SIZE, slot);
       this.virtio.push(slot);

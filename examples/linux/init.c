@@ -53,6 +53,15 @@ int main(void)
     }
     closedir(d);
   }
+  {
+    /* the hardware RNG in use, if the board has a virtio entropy device */
+    FILE *f = fopen("/sys/class/misc/hw_random/rng_current", "r");
+    char rng[64];
+    if (f != NULL) {
+      if (fgets(rng, sizeof rng, f) != NULL) printf("vmscope-init: hwrng %s", rng);
+      fclose(f);
+    }
+  }
   printf("VMSCOPE-LINUX-BOOT-OK\n");
   fflush(stdout);
   sync();

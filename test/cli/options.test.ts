@@ -51,6 +51,12 @@ describe('CLI options', () => {
     assert.equal(parseArgs(['run', 'a.elf', '--drive', 'x.img', '--drive', 'y.img,readonly=on']).run.drives.length, 2);
   });
 
+  it('parses --device virtio-rng[,seed=N] and rejects other devices', () => {
+    assert.equal(parseArgs(['run', 'a.elf', '--device', 'virtio-rng']).run.entropySeed, 0);
+    assert.equal(parseArgs(['run', 'a.elf', '--device', 'virtio-rng-device,seed=42']).run.entropySeed, 42);
+    assert.throws(() => parseArgs(['run', 'a.elf', '--device', 'e1000']), /--device: 'e1000' is not supported/);
+  });
+
   it('help and version', () => {
     assert.equal(parseArgs([]).name, 'help');
     assert.equal(parseArgs(['--help']).name, 'help');

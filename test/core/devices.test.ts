@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { VirtBoard } from '../../core/board/virt';
 import { Uart16550 } from '../../core/devices/uart16550';
+import { MemoryBlockBackend } from '../../core/devices/virtio/blk';
 import { makeElf, words } from '../support/elf';
 
 const MiB = 1024 * 1024;
@@ -130,5 +131,15 @@ describe('goldfish RTC', () => {
     bus.write(0x10_101c, 4, 1, 0);                   // clear interrupt
     bus.read(0x10_1018, 4);
     assert.equal(bus.lo, 0, 'alarm consumed');
+  });
+});
+
+describe('virtio slots on the board', () => {
+  it('drives fill the slots from the top, the entropy device follows them, the rest are empty', () => {
+    const disk = new MemoryBlockBackend(new Uint8Array(4096));
+    const b = new VirtBoard({ memorySize: 4 * MiB, host: { consoleWrite: () => undefined }, drives: [disk], entropySeed: 7 });
+    const ids = [];
+    for (let n = 0; n < 8; n++) { b.machine.bus.read(0x1000_1000 + 0x1000 * n + 8, 4); ids.push(b.machine.bus.lo); }
+    assert.deepEqual(ids, [0, 0, 0, 0, 0, 0, 4, 2]);
   });
 });

@@ -25,12 +25,14 @@ describe('Linux boots on vmscope (OpenSBI fw_dynamic + Linux 6.1 + initramfs)', 
       const t0 = Date.now();
       const r = spawnSync(process.execPath, [...cli, 'run', '--bios', 'default', '--kernel', path.join(out, 'Image'),
         '--initrd', path.join(out, 'init.cpio'), '--append', 'console=ttyS0', '--smp', String(harts), '--drive', disk,
+        '--device', 'virtio-rng',
         '--stats', '--timeout', '900'], { cwd: root, encoding: 'utf8', input: '', maxBuffer: 64 << 20 });
       const seconds = (Date.now() - t0) / 1000;
       assert.equal(r.status, 0, r.stdout.slice(-3000) + r.stderr);
       assert.match(r.stdout, /vmscope-init: Linux 6\.1\.\d+ riscv64/);
       assert.match(r.stdout, new RegExp(`processor\\s*: ${harts - 1}\\b`));
       assert.match(r.stdout, /vmscope-init: disk vda, 8192 sectors/);
+      assert.match(r.stdout, /vmscope-init: hwrng virtio_rng\.0/);
       assert.match(r.stdout, /VMSCOPE-LINUX-BOOT-OK/);
       assert.match(r.stdout, /reboot: Power down/);
       const insns = /instructions: ([\d,]+)/.exec(r.stderr)?.[1] ?? '?';
