@@ -23,8 +23,25 @@ const ALIGN2 = -4096 | 1, ALIGN4 = -4096 | 3, ALIGN8 = -4096 | 7;
  * (retired instructions plus those that trapped). Stops early when h.breakLoop is set by something that
  * needs the run loop (interrupt enable changes, WFI, MMIO writes, sfence, xRET).
  */
+/**
+ * The integer register file of the hart that is executing. Module-level constants let V8 embed the arrays in the
+ * optimized loop (no per-access reload of their data pointer and length); execute() swaps a hart's registers in
+ * and out around the loop, and points h.xl/h.xh here meanwhile so the cold paths see the live values.
+ */
+const XL = new Int32Array(33), XH = new Int32Array(33);
+
 export function execute(h: Hart, budget: number, cc: CodeCache): number {
-  const xl = h.xl, xh = h.xh;
+  const ownL = h.xl, ownH = h.xh;
+  XL.set(ownL); XH.set(ownH);
+  h.xl = XL; h.xh = XH;
+  const n = runLoop(h, budget, cc);
+  ownL.set(XL); ownH.set(XH);
+  h.xl = ownL; h.xh = ownH;
+  return n;
+}
+
+function runLoop(h: Hart, budget: number, cc: CodeCache): number {
+  const xl = XL, xh = XH;
   const ram = h.bus.ram;
   const u8 = ram.u8, i8 = ram.i8, u16 = ram.u16, i16 = ram.i16, i32 = ram.i32;
   const rTagLo = h.rTagLo, rTagHi = h.rTagHi, rOff = h.rOff;
