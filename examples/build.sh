@@ -13,7 +13,7 @@ ARCH=rv64gc_zba_zbb_zbs
 CFLAGS="-march=$ARCH -mabi=lp64d -mcmodel=medany -O2 -g -ffreestanding -fno-builtin \
   -fno-tree-loop-distribute-patterns -fno-stack-protector -fno-pic -Wall -Wextra -Icommon \
   -ffile-prefix-map=$HERE/=examples/ -fdebug-prefix-map=$HERE=examples"
-LDFLAGS="-nostdlib -nostartfiles -static -Tcommon/link.ld -Wl,--no-relax -Wl,--build-id=none \
+LDFLAGS="-nostdlib -nostartfiles -static -Wl,--no-relax -Wl,--build-id=none \
   -Wl,--no-warn-rwx-segments"
 
 mkdir -p "$OUT"
@@ -21,8 +21,9 @@ rm -rf "$OUT"/*.elf "$OUT/obj"
 COMMON_M="common/start.S common/lib.c"
 COMMON_VM="$COMMON_M common/vm.c"
 
-# build <output name> [-Dflags/-Iflags...] <sources...>: compiles each source into
-# build/obj/<name>/ (named objects keep the ELFs reproducible) and links them.
+# build <output name> [-Tlinkscript] [-Dflags/-Iflags...] <sources...>: compiles each source into
+# build/obj/<name>/ (named objects keep the ELFs reproducible) and links them with the linker
+# script (common/link.ld unless -T names another).
 build() {
   target=$1
   shift
@@ -30,8 +31,10 @@ build() {
   mkdir -p "$objdir"
   flags=""
   objs=""
+  script=common/link.ld
   for arg in "$@"; do
     case "$arg" in
+      -T*) script=${arg#-T} ;;
       -*) flags="$flags $arg" ;;
       *)
         obj="$objdir/$(basename "$arg" | tr . _).o"
@@ -43,13 +46,16 @@ build() {
   done
   echo "  LD $target.elf"
   # shellcheck disable=SC2086
-  $CC $CFLAGS $objs $LDFLAGS -o "$OUT/$target.elf" -lgcc
+  $CC $CFLAGS $objs $LDFLAGS -T"$script" -o "$OUT/$target.elf" -lgcc
 }
 
 build demo $COMMON_VM demo/demo.c
 build fpdiff $COMMON_M diff/fpdiff.c
 build intdiff $COMMON_M diff/intdiff.c
 build virtio-blk $COMMON_M virtio/blktest.c
+# The teaching kernel: its own entry and linker script (linked at 0x8020_0000 for OpenSBI), no common runtime.
+build minikernel -Tminikernel/link.ld minikernel/entry.S minikernel/console.c minikernel/sbi.c minikernel/vm.c \
+  minikernel/virtio.c minikernel/main.c minikernel/user_primes.c minikernel/user_collatz.c minikernel/user_disk.c
 
 for src in bench/*.c; do
   name=$(basename "$src" .c)
