@@ -169,7 +169,8 @@ async function cmdRun(o: RunOptions, forceStats = false): Promise<number> {
 }
 
 async function bootAndRun(o: RunOptions, forceStats: boolean, board: VirtBoard): Promise<number> {
-  const biosFile = o.bios === 'default' ? defaultFirmware() : o.bios;
+  const builtinSbi = o.bios === 'builtin';
+  const biosFile = o.bios === 'default' ? defaultFirmware() : builtinSbi ? undefined : o.bios;
   const bios = biosFile !== undefined && biosFile !== 'none' ? readImage(biosFile, '--bios') : undefined;
   const kernelFile = o.kernel ?? o.program;
   const kernel = kernelFile !== undefined ? readImage(kernelFile, o.kernel !== undefined ? '--kernel' : 'program') : undefined;
@@ -178,7 +179,7 @@ async function bootAndRun(o: RunOptions, forceStats: boolean, board: VirtBoard):
     throw new LoadError(`${o.program}: not an ELF file (bad magic); use --kernel FILE for a raw image`);
   }
   const initrd = o.initrd !== undefined ? readImage(o.initrd, '--initrd') : undefined;
-  board.load({ bios, kernel, initrd, append: o.append });
+  board.load({ bios, kernel, initrd, append: o.append, builtinSbi });
   return runBoard(board, o, forceStats);
 }
 
@@ -203,11 +204,13 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'demo': {
-        const demo = path.join(examplesDir(), 'demo.elf');
+        // The demo is the example kernel (examples/minikernel) in S-mode under the built-in SBI: Sv39 address
+        // spaces, user processes, timer interrupts and system calls, with no firmware to install.
+        const demo = path.join(examplesDir(), 'minikernel.elf');
         if (!existsSync(demo)) throw new UsageError(`the demo guest is missing (${demo}); run examples/build.sh`);
-        process.stderr.write(`vmscope demo: booting ${path.relative(process.cwd(), demo)} on the virt board ` +
-          `(${cmd.run.memory / 1048576} MiB, ${cmd.run.smp} hart${cmd.run.smp > 1 ? 's' : ''})\n\n`);
-        return await cmdRun({ ...cmd.run, program: demo }, true);
+        process.stderr.write(`vmscope demo: booting ${path.relative(process.cwd(), demo)} in S-mode under the built-in SBI ` +
+          `on the virt board (${cmd.run.memory / 1048576} MiB, ${cmd.run.smp} hart${cmd.run.smp > 1 ? 's' : ''})\n\n`);
+        return await cmdRun({ ...cmd.run, kernel: demo, program: undefined, bios: 'builtin' }, true);
       }
       case 'run': return await cmdRun(cmd.run, false);
     }

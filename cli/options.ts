@@ -165,18 +165,21 @@ export const HELP = `vmscope — a RISC-V RV64GC full-system emulator and hyperv
 
 Usage:
   vmscope run [options] [PROGRAM.elf]   run a program or boot firmware/kernel on the virt board
-  vmscope demo [options]                boot the bundled example guest and print a summary
+  vmscope demo [options]                boot the bundled example kernel (minikernel, built-in
+                                        SBI) and print a summary
   vmscope dumpdtb FILE [options]        write the board's device tree blob to FILE
   vmscope help | --help                 this text
   vmscope --version
 
 Options (QEMU-like):
-  --bios none|default|FILE
+  --bios none|default|builtin|FILE
                        firmware loaded at 0x80000000 and entered in M-mode (ELF or raw),
                        with a2 = fw_dynamic info (kernel address, S-mode); 'default' is
                        OpenSBI's fw_dynamic from Debian's opensbi package (or
-                       $VMSCOPE_OPENSBI); 'none' (the default) enters the kernel/program
-                       directly in M-mode
+                       $VMSCOPE_OPENSBI); 'builtin' runs no firmware image: vmscope's own
+                       SBI (BASE, TIME, IPI, RFENCE, HSM, SRST, DBCN, legacy console)
+                       serves the kernel, which hart 0 enters in S-mode; 'none' (the
+                       default) enters the kernel/program directly in M-mode
   --kernel FILE        kernel (ELF at its addresses, or raw image: at 0x80000000 without
                        firmware, else at the next 2 MiB boundary after the firmware);
                        every hart starts with a0 = hart id, a1 = device tree address

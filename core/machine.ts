@@ -92,6 +92,7 @@ export class Machine {
     const hartHost: HartHost = {
       mtime: () => this.mtime(),
       onTrap: null,
+      firmware: null,
       onWalk: null,
       markCodePage: (off) => this.markCodePage(off),
       onStimecmpChange: () => this.updateTimers(),
@@ -203,6 +204,11 @@ export class Machine {
   requestExit(code: number): void {
     if (this.exitCode === undefined) this.exitCode = code;
     for (const h of this.harts) h.breakLoop = true;
+  }
+
+  /** Installs firmware written in TypeScript: fn runs after every trap into M-mode (see core/firmware). */
+  setFirmware(fn: ((h: Hart) => void) | null): void {
+    this.hartHost.firmware = fn;
   }
 
   /** Makes run() return 'stopped' as soon as the current instruction completes. */

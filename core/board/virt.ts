@@ -15,6 +15,7 @@ import { VirtioRng } from '../devices/virtio/rng';
 import type { VirtioDevice } from '../devices/virtio/mmio';
 import { Rom } from '../devices/rom';
 import { GoldfishRtc, RTC_BASE, RTC_IRQ, RTC_SIZE } from '../devices/goldfishRtc';
+import { BuiltinSbi } from '../firmware/builtinSbi';
 
 /** The mask ROM (QEMU virt's MROM) holds the fw_dynamic information block firmware reads through a2. */
 export const MROM_BASE = 0x1000, MROM_SIZE = 0xf000;
@@ -54,6 +55,11 @@ export interface ImageFile { name: string; bytes: Uint8Array }
 export interface BootConfig {
   /** Firmware at 0x8000_0000 entered in M-mode; undefined = none (the kernel is entered directly). */
   bios?: ImageFile;
+  /**
+   * No firmware image: the built-in SBI (core/firmware) serves S-mode kernels, which hart 0 enters in S-mode
+   * (a raw kernel goes at 0x8020_0000, where firmware would start it).
+   */
+  builtinSbi?: boolean;
   /** Kernel: ELF (loaded at its addresses) or raw image. */
   kernel?: ImageFile;
   initrd?: ImageFile;
@@ -165,9 +171,12 @@ export class VirtBoard {
       info.entry = r.entry;
       info.firmwareEnd = r.end;
     }
+    if (cfg.builtinSbi === true && (cfg.bios !== undefined || cfg.kernel === undefined)) {
+      throw new LoadError('the built-in SBI runs a kernel (--kernel) and replaces firmware (--bios FILE)');
+    }
     if (cfg.kernel !== undefined) {
       // With firmware, a raw kernel goes at the next 2 MiB boundary after it (as QEMU places it); without, at RAM start.
-      const start = cfg.bios !== undefined ? alignUp(firmwareEnd, 2 * MiB) : RAM_BASE;
+      const start = cfg.bios !== undefined ? alignUp(firmwareEnd, 2 * MiB) : cfg.builtinSbi === true ? RAM_BASE + 2 * MiB : RAM_BASE;
       const r = this.loadImage(cfg.kernel, start);
       info.kernelStart = r.start;
       info.kernelEntry = r.entry;
@@ -208,6 +217,22 @@ export class VirtBoard {
       h.setX(10, BigInt(h.id));
       h.setX(11, BigInt(info.fdtAddr));
       h.setX(12, info.firmwareEnd !== undefined ? BigInt(FW_DYNAMIC_INFO) : 0n);
+    }
+    if (this.bootConfig?.builtinSbi === true) {
+      const m = this.machine;
+      const sbi = new BuiltinSbi({
+        machine: m,
+        putchar: (b) => this.config.host.consoleWrite(b),
+        getchar: () => ((this.uart.read(5) & 1) !== 0 ? this.uart.read(0) : -1),
+        systemReset: (kind, failure) => this.onFinish(kind === 'shutdown' ? { kind: 'exit', code: failure ? 1 : 0 } : { kind: 'reset' }),
+        setTimer: (hart, when) => {
+          const lo = when >= 2 ** 53 ? -1 : Number(BigInt(Math.floor(when)) & 0xffff_ffffn) | 0;
+          const hi = when >= 2 ** 53 ? -1 : Math.floor(when / 4294967296) | 0;
+          m.bus.write(CLINT_BASE + 0x4000 + 8 * hart, 8, lo, hi);
+        },
+      });
+      m.setFirmware((h) => sbi.handleTrap(h));
+      sbi.boot(info.kernelEntry ?? info.entry, BigInt(info.fdtAddr));
     }
   }
 

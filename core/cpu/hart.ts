@@ -254,6 +254,7 @@ export class Hart {
     this.breakLoop = true;
     this.irqCheck = true;
     if (this.host.onTrap !== null) this.host.onTrap(this);
+    if (!toS && this.host.firmware !== null) this.host.firmware(this);
   }
 
   /**

@@ -7,6 +7,8 @@ export interface HartHost {
   mtime(): number;
   /** Called after every trap entry when tracing or debugging wants it, else null. */
   onTrap: ((h: Hart) => void) | null;
+  /** Firmware written in TypeScript (the built-in SBI): called after every trap into M-mode, else null. */
+  firmware: ((h: Hart) => void) | null;
   /** Called after every page walk when MMU tracing is on, else null. */
   onWalk: ((h: Hart, vaLo: number, vaHi: number, access: number, ok: boolean, pa: number, level: number, fault: number) => void) | null;
   /** Marks a RAM page (offset) as holding decoded code and returns nothing. */

@@ -123,3 +123,36 @@ describe('examples/minikernel (S-mode kernel under OpenSBI)', function () {
     });
   }
 });
+
+describe('examples/minikernel under the built-in SBI (--bios builtin, no firmware image)', function () {
+  this.timeout(300_000);
+
+  function builtin(extra: string[] = []): Run {
+    const r = spawnSync(process.execPath, [...CLI, 'run', '--bios', 'builtin', '--kernel', kernel, '--timeout', '120', ...extra],
+      { cwd: root, encoding: 'utf8', input: '', timeout: 150_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it('boots, runs the three processes in order and powers off with 0 (needs no OpenSBI)', () => {
+    const r = builtin();
+    assert.equal(r.status, 0, r.stderr);
+    const lines = checkTranscript(r.stdout.replace(/\r\n/g, '\n'));
+    assert.ok(lines.includes('minikernel: SBI specification v1.0, TIME extension yes, SRST extension yes'));
+  });
+
+  it('prints the same transcript as under OpenSBI, with 1 and 2 harts', function () {
+    if (!existsSync(FW)) this.skip();
+    const want = transcript(vmscope().stdout);
+    for (const harts of ['1', '2']) {
+      const r = builtin(['--smp', harts]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal('\n' + r.stdout.replace(/\r\n/g, '\n').replace(/^\n+/, ''), '\n' + want.replace(/^\n+/, ''));
+    }
+  });
+
+  it('rejects --bios builtin without a kernel', () => {
+    const r = spawnSync(process.execPath, [...CLI, 'run', '--bios', 'builtin'], { cwd: root, encoding: 'utf8', input: '' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /give a program|built-in SBI runs a kernel/);
+  });
+});

@@ -20,10 +20,10 @@ describe('Linux boots on vmscope (OpenSBI fw_dynamic + Linux 6.1 + initramfs)', 
     writeFileSync(disk, Buffer.alloc(4 << 20, 0x5a));
   });
 
-  for (const harts of [1, 4]) {
-    it(`${harts} hart${harts > 1 ? 's' : ''}: boots to the marker and powers off cleanly`, () => {
+  for (const [bios, harts] of [['default', 1], ['default', 4], ['builtin', 4]] as const) {
+    it(`${bios === 'default' ? 'OpenSBI' : 'built-in SBI'}, ${harts} hart${harts > 1 ? 's' : ''}: boots to the marker and powers off cleanly`, () => {
       const t0 = Date.now();
-      const r = spawnSync(process.execPath, [...cli, 'run', '--bios', 'default', '--kernel', path.join(out, 'Image'),
+      const r = spawnSync(process.execPath, [...cli, 'run', '--bios', bios, '--kernel', path.join(out, 'Image'),
         '--initrd', path.join(out, 'init.cpio'), '--append', 'console=ttyS0', '--smp', String(harts), '--drive', disk,
         '--device', 'virtio-rng',
         '--stats', '--timeout', '900'], { cwd: root, encoding: 'utf8', input: '', maxBuffer: 64 << 20 });
