@@ -97,10 +97,34 @@ function benchLinux(qemu: boolean): void {
   }
 }
 
+/** The example kernel under the built-in SBI: time and instructions to its last line, and QEMU (OpenSBI) for scale. */
+function benchMinikernel(qemu: boolean): void {
+  const file = path.join(dir, 'minikernel.elf');
+  if (!existsSync(file)) return;
+  let text = '';
+  const board = new VirtBoard({ memorySize: 128 << 20, rtcEpochMs: 0,
+    host: { consoleWrite: (b) => { text += Buffer.from(b).toString('latin1'); } } });
+  board.load({ kernel: { name: file, bytes: new Uint8Array(readFileSync(file)) }, builtinSbi: true });
+  const t0 = process.hrtime.bigint();
+  board.machine.run(500_000_000);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const insns = board.machine.stats().instret;
+  const ok = text.includes('minikernel: all processes exited');
+  let qcol = '';
+  if (qemu) {
+    const q0 = process.hrtime.bigint();
+    spawnSync('qemu-system-riscv64', ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-nographic', '-bios', 'default',
+      '-kernel', file], { stdio: 'ignore', timeout: 120_000 });
+    qcol = `; QEMU with OpenSBI ${(Number(process.hrtime.bigint() - q0) / 1e9).toFixed(2)} s`;
+  }
+  console.log(`minikernel (built-in SBI): ${ok ? 'ran to the end' : 'DID NOT FINISH'} in ${seconds.toFixed(2)} s, ` +
+    `${insns.toLocaleString('en-US')} instructions (${(insns / seconds / 1e6).toFixed(1)} MIPS)${qcol}`);
+}
+
 function main(): void {
   if (!existsSync(dir)) { console.error(`no workloads: ${dir} is missing`); process.exit(2); }
   const files = readdirSync(dir).filter((f) => f.startsWith('bench-') && f.endsWith('.elf') && f.includes(filter)).sort();
-  if (files.length === 0 && !'linux'.includes(filter)) { console.error('no workloads match'); process.exit(2); }
+  if (files.length === 0 && !'linux'.includes(filter) && !'minikernel'.includes(filter)) { console.error('no workloads match'); process.exit(2); }
   const qemu = useQemu && qemuAvailable();
   let qemuStartup = 0;
   if (qemu) {
@@ -109,7 +133,7 @@ function main(): void {
     if (quick !== undefined) qemuStartup = Math.min(...[0, 1, 2].map(() => runQemu(path.join(dir, quick)).seconds));
   }
   console.log(`vmscope benchmarks (node ${process.version}${qemu ? `, QEMU start-up ${qemuStartup.toFixed(2)} s subtracted` : ', QEMU not installed'})`);
-  console.log('workload'.padEnd(24) + 'instructions'.padStart(14) + 'seconds'.padStart(9) + 'MIPS'.padStart(9) +
+  if (files.length > 0) console.log('workload'.padEnd(24) + 'instructions'.padStart(14) + 'seconds'.padStart(9) + 'MIPS'.padStart(9) +
     'TLB hit'.padStart(9) + (qemu ? 'QEMU MIPS'.padStart(11) + 'ratio'.padStart(8) : '') + '  checksum');
   const all: Result[] = [];
   for (const f of files) {
@@ -136,6 +160,7 @@ function main(): void {
   }
   const geo = all.length === 0 ? NaN : Math.exp(all.reduce((a, r) => a + Math.log(r.mips), 0) / all.length);
   if (all.length > 0) console.log(`geometric mean: ${geo.toFixed(1)} MIPS; peak RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  if (filter === '' || 'minikernel'.includes(filter)) benchMinikernel(qemu);
   if (filter === '' || 'linux'.includes(filter)) benchLinux(qemu);
 }
 
