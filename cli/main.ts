@@ -52,6 +52,7 @@ export function examplesDir(): string {
 function makeBoard(o: RunOptions, out: (b: Uint8Array) => void, drives: OpenDrive[] = []): VirtBoard {
   return new VirtBoard({
     memorySize: o.memory, harts: o.smp, host: { consoleWrite: out }, drives: drives.map((d) => d.backend), entropySeed: o.entropySeed,
+    virtioConsole: o.virtioConsole !== undefined,
   });
 }
 
@@ -113,7 +114,10 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean): P
   const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
   let quit = false;
   const con = attachConsole({
-    input: (b) => board.uart.pushInput(b),
+    input: (b) => {
+      if (o.virtioConsole?.input === true && board.vconsole !== null) board.vconsole.pushInput(b);
+      else board.uart.pushInput(b);
+    },
     quit: () => { quit = true; m.requestStop(); },
     stats: () => summary(board, elapsed()),
   });

@@ -47,6 +47,8 @@ export interface RunOptions {
   drives: DriveOption[];
   /** --device virtio-rng: entropy device seed (deterministic). */
   entropySeed?: number;
+  /** --device virtio-console[,input=on]: a virtio console; with input=on, stdin feeds it instead of the UART. */
+  virtioConsole?: { input: boolean };
   memory: number;           // bytes
   smp: number;
   maxInsns?: number;
@@ -133,9 +135,11 @@ export function parseArgs(argv: string[]): Command {
       }
       case '--device': case '-device': {
         const v = value();
-        const m = /^virtio-rng(?:-device)?(?:,seed=(\d+))?$/.exec(v);
-        if (m === null) throw new UsageError(`--device: '${v}' is not supported (virtio-rng[,seed=N]; disks use --drive)`);
-        run.entropySeed = m[1] !== undefined ? Number(m[1]) : 0;
+        const rng = /^virtio-rng(?:-device)?(?:,seed=(\d+))?$/.exec(v);
+        const con = /^virtio-console(?:,input=(on|off))?$/.exec(v);
+        if (rng !== null) run.entropySeed = rng[1] !== undefined ? Number(rng[1]) : 0;
+        else if (con !== null) run.virtioConsole = { input: con[1] === 'on' };
+        else throw new UsageError(`--device: '${v}' is not supported (virtio-rng[,seed=N], virtio-console[,input=on]; disks use --drive)`);
         break;
       }
       case '--trace-file': run.traceFile = value(); break;
@@ -193,6 +197,9 @@ Options (QEMU-like):
   --device virtio-rng[,seed=N]
                        a virtio entropy device; its bytes come from a generator seeded
                        with N (default 0), so runs stay repeatable
+  --device virtio-console[,input=on]
+                       a virtio console (Linux hvc0); its output goes to stdout with the
+                       UART's; input=on sends stdin to it instead of the UART
   -m SIZE              RAM size, e.g. 128M (default), 1G, or a number of MiB; 1M .. 2G
   --smp N              number of harts, 1..8 (default 1)
   --max-insns N        stop after N instructions (summed over harts), exit code 124

@@ -12,6 +12,7 @@ import {
 } from '../devices/virtio/mmio';
 import { BlockBackend, VirtioBlk } from '../devices/virtio/blk';
 import { VirtioRng } from '../devices/virtio/rng';
+import { VirtioConsole } from '../devices/virtio/console';
 import type { VirtioDevice } from '../devices/virtio/mmio';
 import { Rom } from '../devices/rom';
 import { GoldfishRtc, RTC_BASE, RTC_IRQ, RTC_SIZE } from '../devices/goldfishRtc';
@@ -45,6 +46,8 @@ export interface BoardConfig {
   drives?: BlockBackend[];
   /** A virtio entropy device (after the drives) seeded with this number: same seed, same bytes. */
   entropySeed?: number;
+  /** A virtio console (after the drives and the entropy device); its output goes to host.consoleWrite. */
+  virtioConsole?: boolean;
   /** Wall-clock time at power-on for the RTC, in ms since 1970 (default: now). Fix it for repeatable runs. */
   rtcEpochMs?: number;
 }
@@ -82,6 +85,8 @@ export class VirtBoard {
   readonly plic: Plic;
   readonly mrom = new Rom('mrom', MROM_SIZE);
   readonly rtc: GoldfishRtc;
+  /** The virtio console, when the configuration asks for one (input: pushInput). */
+  readonly vconsole: VirtioConsole | null = null;
   /** The eight virtio-mmio slots at 0x1000_1000 + 0x1000·n (empty slots have device id 0). */
   readonly virtio: VirtioMmio[] = [];
   private symbolList: SymbolTable[] = [];
@@ -107,6 +112,10 @@ export class VirtBoard {
     m.addDevice(UART_BASE, UART_SIZE, this.uart);
     const devices: VirtioDevice[] = (config.drives ?? []).map((d, i) => new VirtioBlk(d, i));
     if (config.entropySeed !== undefined) devices.push(new VirtioRng(config.entropySeed));
+    if (config.virtioConsole === true) {
+      this.vconsole = new VirtioConsole((b) => config.host.consoleWrite(b));
+      devices.push(this.vconsole);
+    }
     if (devices.length > VIRTIO_MMIO_SLOTS) throw new RangeError(`at most ${VIRTIO_MMIO_SLOTS} virtio devices (got ${devices.length})`);
     // Device DMA reaches RAM only; writes drop decoded code in the pages they touch.
     const dma = new RamDma(m.ram, (off, len) => m.bus.noteRamWrite(off, len));

@@ -62,6 +62,14 @@ int main(void)
       fclose(f);
     }
   }
+  {
+    /* a virtio console, when there is one, is hvc1 (hvc0 is the SBI console): say hello on it */
+    FILE *f = fopen("/dev/hvc1", "w");
+    if (f != NULL) {
+      fputs("vmscope-init: hello on the virtio console\n", f);
+      fclose(f);
+    }
+  }
   printf("VMSCOPE-LINUX-BOOT-OK\n");
   fflush(stdout);
   sync();

@@ -55,6 +55,8 @@ describe('CLI options', () => {
     assert.equal(parseArgs(['run', 'a.elf', '--device', 'virtio-rng']).run.entropySeed, 0);
     assert.equal(parseArgs(['run', 'a.elf', '--device', 'virtio-rng-device,seed=42']).run.entropySeed, 42);
     assert.throws(() => parseArgs(['run', 'a.elf', '--device', 'e1000']), /--device: 'e1000' is not supported/);
+    assert.deepEqual(parseArgs(['run', 'a.elf', '--device', 'virtio-console']).run.virtioConsole, { input: false });
+    assert.deepEqual(parseArgs(['run', 'a.elf', '--device', 'virtio-console,input=on']).run.virtioConsole, { input: true });
   });
 
   it('help and version', () => {

@@ -142,4 +142,12 @@ describe('virtio slots on the board', () => {
     for (let n = 0; n < 8; n++) { b.machine.bus.read(0x1000_1000 + 0x1000 * n + 8, 4); ids.push(b.machine.bus.lo); }
     assert.deepEqual(ids, [0, 0, 0, 0, 0, 0, 4, 2]);
   });
+
+  it('a virtio console follows the drives and the entropy device', () => {
+    const b = new VirtBoard({ memorySize: 4 * MiB, host: { consoleWrite: () => undefined }, entropySeed: 1, virtioConsole: true });
+    const ids = [];
+    for (let n = 0; n < 8; n++) { b.machine.bus.read(0x1000_1000 + 0x1000 * n + 8, 4); ids.push(b.machine.bus.lo); }
+    assert.deepEqual(ids, [0, 0, 0, 0, 0, 0, 3, 4]);
+    assert.ok(b.vconsole !== null);
+  });
 });

@@ -25,7 +25,7 @@ describe('Linux boots on vmscope (OpenSBI fw_dynamic + Linux 6.1 + initramfs)', 
       const t0 = Date.now();
       const r = spawnSync(process.execPath, [...cli, 'run', '--bios', bios, '--kernel', path.join(out, 'Image'),
         '--initrd', path.join(out, 'init.cpio'), '--append', 'console=ttyS0', '--smp', String(harts), '--drive', disk,
-        '--device', 'virtio-rng',
+        '--device', 'virtio-rng', ...(bios === 'builtin' ? ['--device', 'virtio-console'] : []),
         '--stats', '--timeout', '900'], { cwd: root, encoding: 'utf8', input: '', maxBuffer: 64 << 20 });
       const seconds = (Date.now() - t0) / 1000;
       assert.equal(r.status, 0, r.stdout.slice(-3000) + r.stderr);
@@ -33,6 +33,7 @@ describe('Linux boots on vmscope (OpenSBI fw_dynamic + Linux 6.1 + initramfs)', 
       assert.match(r.stdout, new RegExp(`processor\\s*: ${harts - 1}\\b`));
       assert.match(r.stdout, /vmscope-init: disk vda, 8192 sectors/);
       assert.match(r.stdout, /vmscope-init: hwrng virtio_rng\.0/);
+      if (bios === 'builtin') assert.match(r.stdout, /vmscope-init: hello on the virtio console/);
       assert.match(r.stdout, /VMSCOPE-LINUX-BOOT-OK/);
       assert.match(r.stdout, /reboot: Power down/);
       const insns = /instructions: ([\d,]+)/.exec(r.stderr)?.[1] ?? '?';
