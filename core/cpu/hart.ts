@@ -33,8 +33,11 @@ export interface TrapInfo {
 
 export class Hart {
   /** Integer registers as lo/hi int32 pairs; index 32 is the sink for writes to x0. */
-  xl = new Int32Array(33);
-  xh = new Int32Array(33);
+  readonly ownXl = new Int32Array(33);
+  readonly ownXh = new Int32Array(33);
+  /** The registers in use: ownXl/ownXh, or the interpreter's resident arrays while this hart holds them. */
+  xl = this.ownXl;
+  xh = this.ownXh;
   readonly fpu = new FpuState();
   /** pc and the fetch tag live in an Int32Array: guest addresses near 0x8000_0000 are not small integers,
    *  so plain number fields would hold boxed doubles and every store would allocate. */

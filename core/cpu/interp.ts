@@ -24,20 +24,28 @@ const ALIGN2 = -4096 | 1, ALIGN4 = -4096 | 3, ALIGN8 = -4096 | 7;
  * needs the run loop (interrupt enable changes, WFI, MMIO writes, sfence, xRET).
  */
 /**
- * The integer register file of the hart that is executing. Module-level constants let V8 embed the arrays in the
+ * The integer register file of the hart that executes. Module-level constants let V8 embed the arrays in the
  * optimized loop (no per-access reload of their data pointer and length); execute() swaps a hart's registers in
- * and out around the loop, and points h.xl/h.xh here meanwhile so the cold paths see the live values.
+ * and points h.xl/h.xh here, so every other reader (cold paths, CSR code, the debugger) sees the live values.
  */
 const XL = new Int32Array(33), XH = new Int32Array(33);
 
+/** The hart whose registers are in XL/XH (its xl/xh point there until another hart executes). */
+let resident: Hart | null = null;
+
 export function execute(h: Hart, budget: number, cc: CodeCache): number {
-  const ownL = h.xl, ownH = h.xh;
-  XL.set(ownL); XH.set(ownH);
-  h.xl = XL; h.xh = XH;
-  const n = runLoop(h, budget, cc);
-  ownL.set(XL); ownH.set(XH);
-  h.xl = ownL; h.xh = ownH;
-  return n;
+  if (resident !== h) {
+    // Swapping is lazy: a hart keeps the module arrays between its turns, so a run loop that re-enters
+    // execute() for the same hart (after every CSR write, trap return, WFI...) copies nothing.
+    if (resident !== null) {
+      resident.ownXl.set(XL); resident.ownXh.set(XH);
+      resident.xl = resident.ownXl; resident.xh = resident.ownXh;
+    }
+    XL.set(h.xl); XH.set(h.xh);
+    h.xl = XL; h.xh = XH;
+    resident = h;
+  }
+  return runLoop(h, budget, cc);
 }
 
 function runLoop(h: Hart, budget: number, cc: CodeCache): number {
