@@ -151,3 +151,24 @@ describe('virtio slots on the board', () => {
     assert.ok(b.vconsole !== null);
   });
 });
+
+describe('syscon reboot', () => {
+  it('a 0x7777 write stops the run as a reset; reboot() reloads the images and restarts every hart at the entry', () => {
+    const b = new VirtBoard({ memorySize: 4 * MiB, harts: 2, host: { consoleWrite: () => undefined } });
+    // 0: lui t0, 0x100; 1: lui t1, 0x7; 2: addi t1, t1, 0x777; 3: sh t1, 0(t0); 4: j .
+    const prog = words([0x001002b7, 0x00007337, 0x77730313, 0x00629023, 0x0000006f]);
+    b.load({ kernel: { name: 'reboot.elf', bytes: makeElf(0x8000_0000, [{ paddr: 0x8000_0000, data: prog }]) } });
+    const r = b.machine.run(1000);
+    assert.equal(r.reason, 'stopped');
+    assert.deepEqual(b.finish, { kind: 'reset' });
+    b.machine.writePhys(0x8000_0000, new Uint8Array(4));          // the guest "corrupted" its own code
+    b.reboot();
+    assert.equal(b.finish, undefined);
+    assert.equal(b.machine.readPhys(0x8000_0000, 4)[0], 0xb7, 'image reloaded');
+    for (const h of b.machine.harts) {
+      assert.equal(h.getPc(), 0x8000_0000n);
+      assert.equal(h.getX(10), BigInt(h.id));
+    }
+    assert.equal(b.machine.run(1000).reason, 'stopped', 'and it runs again');
+  });
+});

@@ -379,6 +379,22 @@ describe('virtio-entropy', () => {
     assert.ok(Math.abs(ones / (5000 * 8) - 0.5) < 0.02, 'bytes look random');
   });
 
+  it('ring indexes wrap at 2^16: requests keep being served across the wrap, in both rings', () => {
+    const { d } = rngDriver(5, [], 4);
+    const b = d.alloc(4);
+    let served = 0;
+    for (let i = 0; i < 65536 + 100; i++) {
+      const h = d.submit(0, [{ addr: b, len: 4, write: true }]);
+      const u = d.used(0);
+      assert.equal(u.length, 1, `request ${i} not served`);
+      assert.deepEqual(u[0], { id: h, len: 4 });
+      served++;
+    }
+    assert.equal(served, 65636);
+    assert.equal(d.r16(d.q(0).used + 2), 65636 & 0xffff, 'used.idx wrapped');
+    assert.equal(d.status & 0x40, 0, 'no DEVICE_NEEDS_RESET across the wrap');
+  });
+
   it('SeededRandom.fill is the nextU32 stream in little-endian bytes', () => {
     const r1 = new SeededRandom(5), r2 = new SeededRandom(5);
     const buf = new Uint8Array(6);
