@@ -90,7 +90,9 @@ function summary(board: VirtBoard, seconds: number): string {
   const lookups = s.tlbHits + s.tlbMisses;
   const rate = lookups > 0 ? ((100 * s.tlbHits) / lookups).toFixed(2) + '%' : 'n/a (no paging)';
   return [
-    `instructions: ${s.instret.toLocaleString('en-US')} in ${seconds.toFixed(2)} s (${mips.toFixed(1)} MIPS)`,
+    `instructions: ${s.instret.toLocaleString('en-US')} in ${seconds.toFixed(2)} s (${mips.toFixed(1)} MIPS` +
+      // the JavaScript engine compiles the interpreter during the first second or so
+      `${seconds < 1.5 ? '; a short run is mostly JIT warm-up, npm run bench measures steady speed' : ''})`,
     `traps: ${s.exceptions} exceptions, ${s.interrupts} interrupts`,
     `TLB: ${rate} hits (${s.tlbHits} hits, ${s.pageWalks} page walks), L1 refills ${s.l1Refills}, ` +
       `decoded pages invalidated ${s.codeInvalidations}`,

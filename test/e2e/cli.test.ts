@@ -147,7 +147,7 @@ describe('vmscope CLI', function () {
     const r = vmscope(['demo']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /minikernel: all processes exited/);
-    assert.match(r.stderr, /instructions: [\d,]+ in [\d.]+ s \([\d.]+ MIPS\)/);
+    assert.match(r.stderr, /instructions: [\d,]+ in [\d.]+ s \([\d.]+ MIPS[;)]/);
     assert.match(r.stderr, /traps: \d+ exceptions, \d+ interrupts/);
     assert.match(r.stderr, /TLB: [\d.]+% hits/);
   });
