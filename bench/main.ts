@@ -14,6 +14,8 @@ const filter = args.includes('--filter') ? args[args.indexOf('--filter') + 1] : 
 const useQemu = !args.includes('--no-qemu');
 const repeat = args.includes('--repeat') ? Number(args[args.indexOf('--repeat') + 1]) : 1;
 const dir = path.resolve(__dirname, '..', 'examples', 'build');
+/** QEMU's virt board with the hart configured like vmscope's (its default CPU also has the H extension). */
+const QEMU_VIRT = ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-nographic'];
 
 function runOurs(file: string): Result {
   let out = '';
@@ -44,7 +46,7 @@ function qemuAvailable(): boolean {
 /** Wall time of the same ELF on QEMU (TCG), and its checksum line. Startup time is measured and subtracted. */
 function runQemu(file: string): { seconds: number; checksum: string } {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-bios', 'none', '-nographic', '-kernel', file],
+  const r = spawnSync('qemu-system-riscv64', [...QEMU_VIRT, '-bios', 'none', '-kernel', file],
     { encoding: 'latin1', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { seconds, checksum: /checksum=(\S+)/.exec(r.stdout ?? '')?.[1] ?? '?' };
@@ -86,7 +88,7 @@ function benchLinux(qemu: boolean): void {
     let qcol = '';
     if (qemu) {
       const q0 = process.hrtime.bigint();
-      spawnSync('qemu-system-riscv64', ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-smp', String(harts), '-nographic',
+      spawnSync('qemu-system-riscv64', [...QEMU_VIRT, '-smp', String(harts),
         '-bios', fw, '-kernel', path.join(out, 'Image'), '-initrd', path.join(out, 'init.cpio'), '-append', 'console=ttyS0'],
       { stdio: 'ignore', timeout: 300_000 });
       const qs = Number(process.hrtime.bigint() - q0) / 1e9;
@@ -113,7 +115,7 @@ function benchMinikernel(qemu: boolean): void {
   let qcol = '';
   if (qemu) {
     const q0 = process.hrtime.bigint();
-    spawnSync('qemu-system-riscv64', ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-nographic', '-bios', 'default',
+    spawnSync('qemu-system-riscv64', [...QEMU_VIRT, '-bios', 'default',
       '-kernel', file], { stdio: 'ignore', timeout: 120_000 });
     qcol = `; QEMU with OpenSBI ${(Number(process.hrtime.bigint() - q0) / 1e9).toFixed(2)} s`;
   }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Command, HELP, RunOptions, UsageError, parseArgs } from './options';
 import { attachConsole } from './console';
 import { OpenDrive, openDrive } from './fileDisk';
-import { ImageFile, LoadError, VirtBoard, disassemble, isElf, PRIV_NAMES, Trace } from '../core';
+import { EXC_NAMES, IRQ_NAMES, ImageFile, LoadError, VirtBoard, disassemble, isElf, PRIV_NAMES, Trace } from '../core';
 
 const VERSION = '0.1.0';
 /** Exit code for --timeout / --max-insns (as coreutils timeout uses). */
@@ -70,7 +70,9 @@ function openTrace(board: VirtBoard, o: RunOptions): WriteStream | undefined {
   }
   if (o.trace.includes('trap')) {
     t.trap = (hart, i) => {
-      f.write(`${hart} trap ${i.interrupt ? 'interrupt' : 'exception'} cause=${i.cause & 0xffn} epc=${hex(i.epc)} ` +
+      const code = Number(i.cause & 0xffn);
+      const name = (i.interrupt ? IRQ_NAMES : EXC_NAMES)[code] ?? 'reserved';
+      f.write(`${hart} trap ${i.interrupt ? 'interrupt' : 'exception'} cause=${code} (${name}) epc=${hex(i.epc)} ` +
         `tval=${hex(i.tval)} ${PRIV_NAMES[i.fromPriv]}->${PRIV_NAMES[i.toPriv]} ${board.describe(i.epc)}\n`);
     };
   }
@@ -198,15 +200,17 @@ async function main(argv: string[]): Promise<number> {
       case 'version': process.stdout.write(`vmscope ${VERSION}\n`); return 0;
       case 'dumpdtb': {
         const board = makeBoard(cmd.run, () => undefined);
-        if (cmd.run.append !== undefined || cmd.run.initrd !== undefined || cmd.run.kernel !== undefined || cmd.run.program !== undefined) {
-          const kernel = cmd.run.kernel ?? cmd.run.program;
-          board.load({
-            kernel: kernel !== undefined ? readImage(kernel, '--kernel') : { name: 'empty', bytes: new Uint8Array(4) },
-            initrd: cmd.run.initrd !== undefined ? readImage(cmd.run.initrd, '--initrd') : undefined, append: cmd.run.append,
-          });
+        const kernel = cmd.run.kernel ?? cmd.run.program;
+        // with a kernel (and initrd), the tree is the one the boot would produce: initrd placement included
+        if (kernel !== undefined) {
+          board.load({ kernel: readImage(kernel, '--kernel'), append: cmd.run.append,
+            initrd: cmd.run.initrd !== undefined ? readImage(cmd.run.initrd, '--initrd') : undefined });
+        } else if (cmd.run.initrd !== undefined) {
+          throw new UsageError('dumpdtb: --initrd is placed relative to a kernel: give --kernel too');
         }
-        writeFileSync(cmd.arg!, board.dtb());
-        process.stderr.write(`vmscope: device tree (${board.dtb().length} bytes) written to ${cmd.arg}\n`);
+        const dtb = board.dtb(cmd.run.append);
+        writeFileSync(cmd.arg!, dtb);
+        process.stderr.write(`vmscope: device tree (${dtb.length} bytes) written to ${cmd.arg}\n`);
         return 0;
       }
       case 'demo': {

@@ -3,6 +3,7 @@
 export { Machine } from './machine';
 export type { MachineOptions, MachineStats, RunResult, TraceSink as Trace } from './machine';
 export { Hart, PRIV_NAMES, PRIV_M, PRIV_S, PRIV_U } from './cpu/hart';
+export { EXC_NAMES, IRQ_NAMES } from './cpu/causes';
 export { VirtBoard, RAM_BASE, ISA_STRING } from './board/virt';
 export type { BoardConfig, BootConfig, BootInfo, ImageFile } from './board/virt';
 export { LoadError, parseElf, isElf } from './loader/elf';

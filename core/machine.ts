@@ -10,8 +10,7 @@ import { CodeCache } from './cpu/codeCache';
 import { execute } from './cpu/interp';
 import { MIP_MSIP, MIP_MTIP, MIP_STIP } from './cpu/causes';
 import { MENVCFG_STCE_HI } from './cpu/csr';
-import { hiOf, loOf, toBig } from './util/int64';
-import { decode } from './isa/decode';
+import { toBig } from './util/int64';
 import { peekInsn } from './cpu/debugAccess';
 
 export interface MachineOptions {
@@ -338,15 +337,9 @@ export class Machine {
       l1Refills: refills, codeInvalidations: this.codeCache.invalidations, mtime: this.mtime(),
     };
   }
-
-  /** Disassembly helper for reports: the decoded op name at a hart's pc. */
-  decodeAt(h: Hart): string {
-    return decode(peekInsn(h)).spec?.name ?? 'unknown';
-  }
 }
 
 function stimecmpOf(h: Hart): number {
   return (h.stimecmpHi >>> 0) * 4294967296 + (h.stimecmpLo >>> 0);
 }
 
-export { hiOf, loOf };

@@ -17,6 +17,7 @@ import type { VirtioDevice } from '../devices/virtio/mmio';
 import { Rom } from '../devices/rom';
 import { GoldfishRtc, RTC_BASE, RTC_IRQ, RTC_SIZE } from '../devices/goldfishRtc';
 import { BuiltinSbi } from '../firmware/builtinSbi';
+import { hiOf, loOf } from '../util/int64';
 
 /** The mask ROM (QEMU virt's MROM) holds the fw_dynamic information block firmware reads through a2. */
 export const MROM_BASE = 0x1000, MROM_SIZE = 0xf000;
@@ -25,7 +26,7 @@ export const FW_DYNAMIC_INFO = MROM_BASE + 0x40;
 const FW_DYNAMIC_MAGIC = 0x4942534f, FW_DYNAMIC_VERSION = 2, NEXT_MODE_S = 1;
 import { FinishRequest, FINISHER_BASE, FINISHER_SIZE, TestFinisher } from '../devices/testFinisher';
 import { Htif } from '../devices/htif';
-import { CLINT_BASE, CLINT_SIZE } from '../devices/clint';
+import { CLINT_BASE, CLINT_SIZE, MTIMECMP } from '../devices/clint';
 import { buildVirtDtb } from './virtDtb';
 import { ElfImage, LoadError, isElf, parseElf } from '../loader/elf';
 import { SymbolTable } from '../loader/symbols';
@@ -157,10 +158,10 @@ export class VirtBoard {
 
   get bootInfo(): BootInfo | undefined { return this.boot; }
 
-  /** The device tree blob handed to the guest (after load()). */
-  dtb(): Uint8Array {
-    if (this.dtbBlob === undefined) this.dtbBlob = this.buildDtb(undefined, undefined);
-    return this.dtbBlob;
+  /** The device tree blob handed to the guest (after load()), or the one it would get. */
+  dtb(bootargs?: string): Uint8Array {
+    // before load(): the tree of the configured board, with `bootargs` if given
+    return this.dtbBlob ?? this.buildDtb(bootargs, undefined);
   }
 
   /**
@@ -234,11 +235,8 @@ export class VirtBoard {
         putchar: (b) => this.config.host.consoleWrite(b),
         getchar: () => ((this.uart.read(5) & 1) !== 0 ? this.uart.read(0) : -1),
         systemReset: (kind, failure) => this.onFinish(kind === 'shutdown' ? { kind: 'exit', code: failure ? 1 : 0 } : { kind: 'reset' }),
-        setTimer: (hart, when) => {
-          const lo = when >= 2 ** 53 ? -1 : Number(BigInt(Math.floor(when)) & 0xffff_ffffn) | 0;
-          const hi = when >= 2 ** 53 ? -1 : Math.floor(when / 4294967296) | 0;
-          m.bus.write(CLINT_BASE + 0x4000 + 8 * hart, 8, lo, hi);
-        },
+        // mtimecmp through the CLINT, so MTIP and the timer deadlines follow as for a guest write
+        setTimer: (hart, when) => { m.bus.write(CLINT_BASE + MTIMECMP + 8 * hart, 8, loOf(when), hiOf(when)); },
       });
       m.setFirmware((h) => sbi.handleTrap(h));
       sbi.boot(info.kernelEntry ?? info.entry, BigInt(info.fdtAddr));

@@ -218,14 +218,3 @@ function writeTvec(h: Hart, machine: boolean, lo: number, hi: number): void {
   const v = (lo & ~3) | mode;
   if (machine) { h.mtvecLo = v; h.mtvecHi = hi; } else { h.stvecLo = v; h.stvecHi = hi; }
 }
-
-/** Whether a CSR number names an existing CSR for a hart at M-mode (for the debugger's CSR view). */
-export function csrExists(h: Hart, num: number): boolean {
-  const p = h.priv;
-  h.priv = PRIV_M;
-  const ok = csrRead(h, num);
-  h.priv = p;
-  return ok;
-}
-
-export { PRIV_S, PRIV_U };

@@ -1,8 +1,7 @@
 // Side-effect-free views of a hart's memory for tracing and the debugger: no A/D updates, no TLB fills, no traps.
 
 import { Access, PagingMode, WalkRequest, WalkResult, WalkStatus, walk } from '../mmu/walk';
-import { MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM } from './csrNumbers';
-import { MENVCFG_ADUE_HI } from './csr';
+import { dataPriv, prepareWalk } from './mem';
 import { Hart, PRIV_M } from './hart';
 
 const req = new WalkRequest();
@@ -13,15 +12,12 @@ const res = new WalkResult();
  * address, or -1 when the access would fault.
  */
 export function debugTranslate(h: Hart, lo: number, hi: number, access: Access): number {
-  const priv = access !== Access.FETCH && h.priv === PRIV_M && (h.mstatus & MSTATUS_MPRV) !== 0
-    ? (h.mstatus & MSTATUS_MPP) >>> 11 : h.priv;
+  const priv = access === Access.FETCH ? h.priv : dataPriv(h);
   if (priv === PRIV_M || h.satpMode === PagingMode.BARE) {
     if ((hi >>> 24) !== 0) return -1;
     return (hi >>> 0) * 4294967296 + (lo >>> 0);
   }
-  req.mode = h.satpMode; req.rootPpn = h.satpPpn; req.vaLo = lo; req.vaHi = hi; req.access = access;
-  req.priv = priv; req.sum = (h.mstatus & MSTATUS_SUM) !== 0; req.mxr = (h.mstatus & MSTATUS_MXR) !== 0;
-  req.adue = (h.menvcfgHi & MENVCFG_ADUE_HI) !== 0; req.gstage = false; req.debug = true;
+  prepareWalk(h, req, lo, hi, access, priv, true);
   if (walk(req, res, h.ptePort, null) !== WalkStatus.OK) return -1;
   return res.ppn * 4096 + (lo & 4095);
 }

@@ -1,7 +1,7 @@
 // The hart's memory path beyond the L1 hit: address translation (satp, MPRV), PMP, L1 refill,
 // misaligned accesses, MMIO, and the instruction-fetch page refill.
 
-import { Access, PagingMode, PTE_A, PTE_D, PTE_R, PTE_U, PTE_W, PTE_X, WalkStatus, walk } from '../mmu/walk';
+import { Access, PagingMode, PTE_A, PTE_D, PTE_G, PTE_R, PTE_U, PTE_W, PTE_X, WalkRequest, WalkStatus, walk } from '../mmu/walk';
 import { MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM } from './csrNumbers';
 import { MENVCFG_ADUE_HI } from './csr';
 import { Exc } from './causes';
@@ -15,6 +15,16 @@ const MISALIGNED = [Exc.INSN_MISALIGNED, Exc.LOAD_MISALIGNED, Exc.STORE_MISALIGN
 /** Effective privilege for a data access (MPRV makes M-mode loads/stores use MPP). */
 export function dataPriv(h: Hart): number {
   return h.priv === PRIV_M && (h.mstatus & MSTATUS_MPRV) !== 0 ? (h.mstatus & MSTATUS_MPP) >>> 11 : h.priv;
+}
+
+/**
+ * Fills `req` for a walk of the hart's current address space (satp, SUM, MXR, menvcfg.ADUE) for an access at
+ * privilege `priv`. Shared by the hart's translate() and the side-effect-free debugTranslate() (debug = true).
+ */
+export function prepareWalk(h: Hart, req: WalkRequest, lo: number, hi: number, access: Access, priv: number, debug: boolean): void {
+  req.mode = h.satpMode; req.rootPpn = h.satpPpn; req.vaLo = lo; req.vaHi = hi; req.access = access;
+  req.priv = priv; req.sum = (h.mstatus & MSTATUS_SUM) !== 0; req.mxr = (h.mstatus & MSTATUS_MXR) !== 0;
+  req.adue = (h.menvcfgHi & MENVCFG_ADUE_HI) !== 0; req.gstage = false; req.debug = debug;
 }
 
 /** Translated physical address of the last successful translate(). */
@@ -34,16 +44,13 @@ export function translate(h: Hart, lo: number, hi: number, access: Access, size:
     pa = (hi >>> 0) * 4294967296 + (lo >>> 0);
     xlate.level = 0;
   } else {
-    const req = h.walkReq, res = h.walkRes;
-    req.mode = h.satpMode; req.rootPpn = h.satpPpn; req.vaLo = lo; req.vaHi = hi; req.access = access;
-    req.priv = priv; req.sum = (h.mstatus & MSTATUS_SUM) !== 0; req.mxr = (h.mstatus & MSTATUS_MXR) !== 0;
-    req.adue = (h.menvcfgHi & MENVCFG_ADUE_HI) !== 0; req.gstage = false; req.debug = false;
     const tlb = h.tlb;
     const e = tlb.lookup(lo, hi, h.satpAsid, 0);
     let ppn = -1;
     if (e >= 0) {
-      const pte = tlb.pteLo(e);
-      if (permits(pte, access, priv, req.sum, req.mxr) && (pte & PTE_A) !== 0 && (access !== Access.STORE || (pte & PTE_D) !== 0)) {
+      const pte = tlb.pteLo(e), m = h.mstatus;
+      if (permits(pte, access, priv, (m & MSTATUS_SUM) !== 0, (m & MSTATUS_MXR) !== 0) && (pte & PTE_A) !== 0 &&
+          (access !== Access.STORE || (pte & PTE_D) !== 0)) {
         ppn = tlb.ppnFor(e, lo, hi);
         xlate.level = tlb.levelOf(e);
         tlb.hits++;
@@ -52,13 +59,15 @@ export function translate(h: Hart, lo: number, hi: number, access: Access, size:
     if (ppn < 0) {
       tlb.misses++;
       h.walks++;
+      const req = h.walkReq, res = h.walkRes;
+      prepareWalk(h, req, lo, hi, access, priv, false);
       const st = walk(req, res, h.ptePort, h.pmp);
       if (h.host.onWalk !== null) h.host.onWalk(h, lo, hi, access, st === WalkStatus.OK, res.ppn * 4096, res.level, st);
       if (st !== WalkStatus.OK) {
         h.raise(st === WalkStatus.PAGE_FAULT ? PAGE_FAULT[access] : ACCESS_FAULT[access], lo, hi);
         return false;
       }
-      tlb.insert(lo, hi, h.satpAsid, 0, (res.pteLo & 32) !== 0, res.ppn, res.level, res.pteLo);
+      tlb.insert(lo, hi, h.satpAsid, 0, (res.pteLo & PTE_G) !== 0, res.ppn, res.level, res.pteLo);
       ppn = res.ppn;
       xlate.level = res.level;
     }

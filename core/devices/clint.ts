@@ -4,7 +4,8 @@ import type { MmioDevice } from './device';
 
 export const CLINT_BASE = 0x0200_0000;
 export const CLINT_SIZE = 0x1_0000;
-const MTIMECMP = 0x4000;
+/** Offset of hart 0's mtimecmp (8 bytes per hart). */
+export const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;
 
 /** What the CLINT drives: the machine's clock and each hart's MSIP line. */

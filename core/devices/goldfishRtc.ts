@@ -19,6 +19,7 @@ export class GoldfishRtc implements MmioDevice {
   private alarmNs = -1n;
   private irqEnabled = false;
   private irqPending = false;
+  private lineLevel = false;
   /** Offset added to the machine's clock: lets the guest set the time (TIME_LOW/HIGH writes). */
   private adjustNs = 0n;
 
@@ -71,11 +72,17 @@ export class GoldfishRtc implements MmioDevice {
       this.alarmNs = -1n;
       this.irqPending = true;
     }
-    if (this.irqLine !== null) this.irqLine(this.irqPending && this.irqEnabled);
+    this.setLine(this.irqPending && this.irqEnabled);
+  }
+
+  private setLine(level: boolean): void {
+    if (level === this.lineLevel) return;
+    this.lineLevel = level;
+    if (this.irqLine !== null) this.irqLine(level);
   }
 
   reset(): void {
     this.alarmNs = -1n; this.irqEnabled = false; this.irqPending = false; this.adjustNs = 0n;
-    if (this.irqLine !== null) this.irqLine(false);
+    this.setLine(false);
   }
 }

@@ -30,8 +30,8 @@ export interface SbiHost {
   getchar(): number;
   /** SRST / legacy shutdown: power off (code 0) or reset. */
   systemReset(kind: 'shutdown' | 'reboot', failure: boolean): void;
-  /** Sets hart h's mtimecmp. */
-  setTimer(hart: number, when: number): void;
+  /** Sets hart h's mtimecmp (a 64-bit value). */
+  setTimer(hart: number, when: bigint): void;
 }
 
 export class BuiltinSbi {
@@ -147,8 +147,7 @@ export class BuiltinSbi {
 
   private setTimer(h: Hart, when: bigint): void {
     h.mipSw &= ~MIP_STIP;
-    const w = when >= 1n << 53n ? Number.MAX_VALUE : Number(when);
-    this.host.setTimer(h.id, w);
+    this.host.setTimer(h.id, when);
     h.mie |= MIP_MTIP;
   }
 

@@ -121,8 +121,6 @@ export function toBigSigned(lo: number, hi: number): bigint {
 export function loOf(v: bigint): number { return Number(BigInt.asIntN(32, v)); }
 /** High word of a bigint as int32. */
 export function hiOf(v: bigint): number { return Number(BigInt.asIntN(32, v >> 32n)); }
-/** A pair as an unsigned Number (exact below 2^53). */
-export function toNumber(lo: number, hi: number): number { return (hi >>> 0) * 4294967296 + (lo >>> 0); }
 
 /** Logical left shift by s (0..63) into r. */
 export function sll64(lo: number, hi: number, s: number): void {

@@ -112,9 +112,11 @@ describe('vmscope CLI', function () {
   it('console: interrupt-driven input (UART → PLIC → MEIP, WFI) wakes a waiting guest', () => {
     const f = path.join(tmp, 'irq-echo.elf');
     writeFileSync(f, irqEchoElf());
-    const r = vmscope(['run', f], 'interrupts\nq');
+    const trace = path.join(tmp, 'irq.trace');
+    const r = vmscope(['run', f, '--trace', 'trap', '--trace-file', trace], 'interrupts\nq');
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'interrupts\n');
+    assert.match(readFileSync(trace, 'utf8'), /^0 trap interrupt cause=11 \(machine external interrupt\) epc=0x[0-9a-f]{16} /m);
   });
 
   it('console on a terminal: raw input, Ctrl-A X quits', function () {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CLI } from '../support/run';
+import { CLI, QEMU_VIRT } from '../support/run';
 import { VirtBoard } from '../../core/board/virt';
 import { openDrive } from '../../cli/fileDisk';
 
@@ -29,7 +29,7 @@ interface QemuDrive { file: string; readOnly?: boolean }
 
 /** The guest on QEMU's virt board with modern (version 2) virtio-mmio; drive n gets the serial vmscope gives disk n. */
 function qemu(drives: QemuDrive[]): Run {
-  const args = ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-bios', 'none', '-nographic',
+  const args = [...QEMU_VIRT, '-bios', 'none',
     '-global', 'virtio-mmio.force-legacy=false'];
   drives.forEach((d, n) => {
     args.push('-drive', `file=${d.file},if=none,format=raw,id=d${n}${d.readOnly === true ? ',readonly=on' : ''}`,

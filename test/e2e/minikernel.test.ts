@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CLI } from '../support/run';
+import { CLI, QEMU_VIRT } from '../support/run';
 
 const FW = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 const root = path.resolve(__dirname, '..', '..');
@@ -23,7 +23,7 @@ function vmscope(disk?: string, extra: string[] = []): Run {
 }
 
 function qemu(disk?: string): Run {
-  const args = ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-nographic', '-bios', FW, '-kernel', kernel];
+  const args = [...QEMU_VIRT, '-bios', FW, '-kernel', kernel];
   if (disk !== undefined) {
     args.push('-global', 'virtio-mmio.force-legacy=false', '-drive', `file=${disk},if=none,format=raw,id=d0`,
       '-device', 'virtio-blk-device,drive=d0');

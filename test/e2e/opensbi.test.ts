@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as A from '../support/asm';
 import { makeElf, words } from '../support/elf';
-import { CLI } from '../support/run';
+import { CLI, QEMU_VIRT } from '../support/run';
 
 const FW = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 const root = path.resolve(__dirname, '..', '..');
@@ -46,7 +46,7 @@ describe('firmware boot (--bios default: OpenSBI fw_dynamic)', function () {
 
   it('prints what QEMU prints after the firmware banner', function () {
     if (spawnSync('qemu-system-riscv64', ['--version']).status !== 0) this.skip();
-    const q = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-nographic', '-bios', FW,
+    const q = spawnSync('qemu-system-riscv64', [...QEMU_VIRT, '-bios', FW,
       '-kernel', k], { encoding: 'utf8', timeout: 60_000 });
     const v = spawnSync(process.execPath, [...CLI, 'run', '--bios', 'default', '--kernel', k], { cwd: root, encoding: 'utf8', input: '' });
     const tail = (s: string) => s.slice(s.indexOf('Boot HART MEDELEG')).split('\n').slice(1).join('\n');

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { runElf } from '../support/run';
+import { QEMU_VIRT, runElf } from '../support/run';
 
 const dir = path.resolve(__dirname, '..', '..', 'examples', 'build');
 const qemu = spawnSync('qemu-system-riscv64', ['--version']).status === 0;
@@ -13,11 +13,9 @@ const programs = existsSync(dir)
   ? readdirSync(dir).filter((f) => f.endsWith('.elf') && (f.startsWith('isa-') || f.endsWith('diff.elf') || f === 'demo.elf')).sort()
   : [];
 
-/** QEMU's virt board with the hart configured like ours (QEMU 7.2's default CPU also has the H extension). */
-const QEMU_ARGS = ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-bios', 'none', '-nographic'];
 
 function runQemu(file: string): { code: number | null; out: string } {
-  const r = spawnSync('qemu-system-riscv64', [...QEMU_ARGS, '-kernel', file],
+  const r = spawnSync('qemu-system-riscv64', [...QEMU_VIRT, '-bios', 'none', '-kernel', file],
     { encoding: 'latin1', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 << 20 });
   return { code: r.status, out: r.stdout };
 }

@@ -17,3 +17,6 @@ export function runElf(file: string, opts: { maxInsns?: number; memory?: number;
 
 /** Runs the vmscope CLI (from source, through tsx) and returns its exit status and output. */
 export const CLI = ['-r', 'tsx/cjs', 'cli/main.ts'];
+
+/** QEMU's virt board with the hart configured like vmscope's (QEMU 7.2's default CPU also has the H extension). */
+export const QEMU_VIRT = ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-nographic'];
