@@ -15,7 +15,7 @@ const useQemu = !args.includes('--no-qemu');
 const repeat = args.includes('--repeat') ? Number(args[args.indexOf('--repeat') + 1]) : 1;
 const dir = path.resolve(__dirname, '..', 'examples', 'build');
 /** QEMU's virt board with the hart configured like vmscope's (its default CPU also has the H extension). */
-const QEMU_VIRT = ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-nographic'];
+const QEMU_VIRT = ['-M', 'virt', '-cpu', 'rv64,h=true', '-m', '128M', '-nographic'];
 
 function runOurs(file: string): Result {
   let out = '';

@@ -8,8 +8,8 @@ import { Hart, L1_INVALID } from './cpu/hart';
 import type { HartHost } from './cpu/hartHost';
 import { CodeCache } from './cpu/codeCache';
 import { execute } from './cpu/interp';
-import { MIP_MSIP, MIP_MTIP, MIP_STIP } from './cpu/causes';
-import { MENVCFG_STCE_HI } from './cpu/csr';
+import { MIP_MSIP, MIP_MTIP, MIP_STIP, MIP_VSTIP } from './cpu/causes';
+import { MENVCFG_STCE_HI, henvcfgHi } from './cpu/csr';
 import { toBig } from './util/int64';
 import { peekInsn } from './cpu/debugAccess';
 
@@ -168,13 +168,15 @@ export class Machine {
     return Math.floor(this.nowTicks() / TICKS_PER_MTIME) + this.mtimeOffset;
   }
 
-  /** Re-evaluates MTIP and (with Sstc) STIP for every hart. */
+  /** Re-evaluates MTIP and (with Sstc) STIP and VSTIP for every hart. */
   private updateTimers(): void {
     const t = this.mtime();
     for (const h of this.harts) {
-      let bits = h.mipHw & ~(MIP_MTIP | MIP_STIP);
+      let bits = h.mipHw & ~(MIP_MTIP | MIP_STIP | MIP_VSTIP);
       if (t >= this.clint.mtimecmp(h.id)) bits |= MIP_MTIP;
       if ((h.menvcfgHi & MENVCFG_STCE_HI) !== 0 && t >= stimecmpOf(h)) bits |= MIP_STIP;
+      // hypervisor.adoc, vstimecmp: VSTIP while (time + htimedelta) mod 2^64 >= vstimecmp, if henvcfg.STCE.
+      if ((henvcfgHi(h) & MENVCFG_STCE_HI) !== 0 && t >= vstimecmpHostTime(h, t)) bits |= MIP_VSTIP;
       if (bits !== h.mipHw) { h.mipHw = bits; h.irqCheck = true; h.breakLoop = true; }
     }
   }
@@ -185,6 +187,7 @@ export class Machine {
     for (const h of this.harts) {
       let cmp = this.clint.mtimecmp(h.id);
       if ((h.menvcfgHi & MENVCFG_STCE_HI) !== 0) cmp = Math.min(cmp, stimecmpOf(h));
+      if ((henvcfgHi(h) & MENVCFG_STCE_HI) !== 0) cmp = Math.min(cmp, vstimecmpHostTime(h, this.mtime()));
       if (cmp >= 2 ** 53) continue;
       best = Math.min(best, (cmp - this.mtimeOffset) * TICKS_PER_MTIME);
     }
@@ -343,3 +346,17 @@ function stimecmpOf(h: Hart): number {
   return (h.stimecmpHi >>> 0) * 4294967296 + (h.stimecmpLo >>> 0);
 }
 
+/**
+ * The host time from which a guest's vstimecmp fires: the smallest t (from now on) with
+ * (t + htimedelta) mod 2^64 >= vstimecmp, all unsigned 64-bit (hypervisor.adoc, vstimecmp).
+ */
+function vstimecmpHostTime(h: Hart, now: number): number {
+  const cmp = (h.vstimecmpHi >>> 0) * 4294967296 + (h.vstimecmpLo >>> 0);
+  const dLo = h.htimedeltaLo >>> 0, dHi = h.htimedeltaHi >>> 0;
+  const delta = dHi * 4294967296 + dLo;
+  if (delta <= cmp) return cmp - delta;
+  // The guest's time is ahead of the compare value until it wraps to 0 at host time 2^64 - htimedelta
+  // (a "negative" htimedelta); computed from the two words so it stays exact.
+  const wrapAt = ((~dHi + (dLo === 0 ? 1 : 0)) >>> 0) * 4294967296 + ((-dLo) >>> 0);
+  return now < wrapAt ? now : wrapAt + cmp;
+}

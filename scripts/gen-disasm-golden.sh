@@ -9,9 +9,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # Zicond is assembled only when binutils knows it; golden.S carries it as raw .insn words either way.
-march=rv64gc_zba_zbb_zbs_zicond
+march=rv64gch_zba_zbb_zbs_zicond
 if ! echo 'nop' | riscv64-unknown-elf-as -march="$march" -o /dev/null - 2>/dev/null; then
-  march=rv64gc_zba_zbb_zbs
+  march=rv64gch_zba_zbb_zbs
 fi
 
 # Privileged spec 1.12 CSR names; link at the usual RAM base so targets look like a real kernel's.

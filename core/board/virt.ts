@@ -34,8 +34,8 @@ import { SymbolTable } from '../loader/symbols';
 export const RAM_BASE = Machine.RAM_BASE;
 const MiB = 1024 * 1024;
 /** The ISA the harts implement, as the device tree spells it. */
-export const ISA_STRING = 'rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb_zbs_zicond_sstc_svadu';
-export const ISA_EXTENSIONS = ['i', 'm', 'a', 'f', 'd', 'c', 'zicntr', 'zicsr', 'zifencei', 'zihpm', 'zba', 'zbb', 'zbs',
+export const ISA_STRING = 'rv64imafdch_zicntr_zicsr_zifencei_zihpm_zba_zbb_zbs_zicond_sstc_svadu';
+export const ISA_EXTENSIONS = ['i', 'm', 'a', 'f', 'd', 'c', 'h', 'zicntr', 'zicsr', 'zifencei', 'zihpm', 'zba', 'zbb', 'zbs',
   'zicond', 'sstc', 'svadu'];
 
 export interface BoardConfig {

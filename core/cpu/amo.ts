@@ -4,7 +4,7 @@ import { Op } from '../isa/opcodes';
 import { Access } from '../mmu/walk';
 import { BusStatus } from '../devices/bus';
 import { Exc } from './causes';
-import { amoAddress } from './mem';
+import { amoAddress, memFault } from './mem';
 import type { Hart } from './hart';
 import { lt64, ltu64 } from '../util/int64';
 
@@ -23,27 +23,27 @@ export function execAmo(h: Hart, op: Op, rd: number, rs1: number, rs2: number): 
   if (op === Op.LR_W || op === Op.LR_D) {
     const pa = amoAddress(h, alo, ahi, size, Access.LOAD);
     if (pa < 0) return false;
-    if (bus.read(pa, size) !== BusStatus.OK) { h.raise(Exc.LOAD_ACCESS, alo, ahi); return false; }
+    if (bus.read(pa, size) !== BusStatus.OK) { memFault(h, Exc.LOAD_ACCESS, alo, ahi); return false; }
     h.resValid = true; h.resAddr = pa;
     xl[rd] = bus.lo; xh[rd] = isD ? bus.hi : bus.lo >> 31;
     return true;
   }
   if (op === Op.SC_W || op === Op.SC_D) {
-    if ((alo & (size - 1)) !== 0) { h.raise(Exc.STORE_MISALIGNED, alo, ahi); return false; }
+    if ((alo & (size - 1)) !== 0) { memFault(h, Exc.STORE_MISALIGNED, alo, ahi); return false; }
     if (!h.resValid) { xl[rd] = 1; xh[rd] = 0; return true; }
     const pa = amoAddress(h, alo, ahi, size, Access.STORE);
     if (pa < 0) return false;
     const ok = pa === h.resAddr;
     h.resValid = false;
     if (ok) {
-      if (bus.write(pa, size, xl[rs2], xh[rs2]) !== BusStatus.OK) { h.raise(Exc.STORE_ACCESS, alo, ahi); return false; }
+      if (bus.write(pa, size, xl[rs2], xh[rs2]) !== BusStatus.OK) { memFault(h, Exc.STORE_ACCESS, alo, ahi); return false; }
     }
     xl[rd] = ok ? 0 : 1; xh[rd] = 0;
     return true;
   }
   const pa = amoAddress(h, alo, ahi, size, Access.STORE);
   if (pa < 0) return false;
-  if (bus.read(pa, size) !== BusStatus.OK) { h.raise(Exc.STORE_ACCESS, alo, ahi); return false; }
+  if (bus.read(pa, size) !== BusStatus.OK) { memFault(h, Exc.STORE_ACCESS, alo, ahi); return false; }
   const olo = bus.lo, ohi = isD ? bus.hi : bus.lo >> 31;   // .W values are sign-extended
   const blo = xl[rs2], bhi = isD ? xh[rs2] : xl[rs2] >> 31;
   let nlo: number, nhi: number;
@@ -71,7 +71,7 @@ export function execAmo(h: Hart, op: Op, rd: number, rs1: number, rs2: number): 
       nlo = (op === Op.AMOMINU_W ? (b < a ? b : a) : (b > a ? b : a)) | 0;
     }
   }
-  if (bus.write(pa, size, nlo, nhi) !== BusStatus.OK) { h.raise(Exc.STORE_ACCESS, alo, ahi); return false; }
+  if (bus.write(pa, size, nlo, nhi) !== BusStatus.OK) { memFault(h, Exc.STORE_ACCESS, alo, ahi); return false; }
   xl[rd] = olo; xh[rd] = ohi;
   return true;
 }

@@ -11,6 +11,9 @@ export const enum Exc {
 export const enum Irq { SSI = 1, VSSI = 2, MSI = 3, STI = 5, VSTI = 6, MTI = 7, SEI = 9, VSEI = 10, MEI = 11, SGEI = 12 }
 
 export const MIP_SSIP = 1 << 1, MIP_MSIP = 1 << 3, MIP_STIP = 1 << 5, MIP_MTIP = 1 << 7, MIP_SEIP = 1 << 9, MIP_MEIP = 1 << 11;
+export const MIP_VSSIP = 1 << 2, MIP_VSTIP = 1 << 6, MIP_VSEIP = 1 << 10, MIP_SGEIP = 1 << 12;
+/** The S-level interrupts (SSI, STI, SEI) and the VS-level ones (VSSI, VSTI, VSEI). */
+export const S_INTS = MIP_SSIP | MIP_STIP | MIP_SEIP, VS_INTS = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
 
 export const EXC_NAMES: Record<number, string> = {
   0: 'instruction address misaligned', 1: 'instruction access fault', 2: 'illegal instruction', 3: 'breakpoint',

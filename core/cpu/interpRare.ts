@@ -6,10 +6,10 @@ import { Op } from '../isa/opcodes';
 import { decode } from '../isa/decode';
 import { CodeCache, DecodedPage, SLOT_C, UNDECODED, packSlot, usesRoundingMode, writesFpRd } from './codeCache';
 import { Exc } from './causes';
-import { csrRead, csrWrite } from './csr';
-import { MSTATUS_FS, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './csrNumbers';
+import { CSR_OK, CSR_VIRTUAL, csrCheck, csrRead, csrTarget, csrWrite } from './csr';
+import { HSTATUS_HU, HSTATUS_VTSR, HSTATUS_VTVM, HSTATUS_VTW, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './csrNumbers';
 import { Hart, PRIV_M, PRIV_S, PRIV_U } from './hart';
-import { fetchPage, ld, loadSlow, pokeRam, storeSlow, storeTranslated, translate, xlate } from './mem';
+import { GUEST_VMID_BASE, HOST_VMID, fetchPage, guestVmid, ld, loadSlow, pokeRam, storeSlow, storeTranslated, translate, xlate } from './mem';
 import { Access } from '../mmu/walk';
 import { PAGE_CODE } from '../devices/ram';
 import { execAmo } from './amo';
@@ -204,7 +204,7 @@ export function execSystem(h: Hart, w: number, imm: number, instretNow: number, 
   const xl = h.xl, xh = h.xh;
   switch (op) {
     case Op.ECALL:
-      h.raise(h.priv === PRIV_M ? Exc.ECALL_M : h.priv === PRIV_S ? Exc.ECALL_S : Exc.ECALL_U, 0, 0);
+      h.raise(h.priv === PRIV_M ? Exc.ECALL_M : h.priv === PRIV_U ? Exc.ECALL_U : h.virt ? Exc.ECALL_VS : Exc.ECALL_S, 0, 0);
       return S_TRAP;
     case Op.EBREAK: h.raise(Exc.BREAKPOINT, h.pcLo, h.pcHi); return S_TRAP;
     case Op.ILLEGAL: h.illegal(imm); return S_TRAP;
@@ -217,13 +217,17 @@ export function execSystem(h: Hart, w: number, imm: number, instretNow: number, 
       const isImm = op >= Op.CSRRWI;
       const slo = isImm ? s : xl[s], shi = isImm ? 0 : xh[s];
       const kind = isImm ? op - Op.CSRRWI : op - Op.CSRRW;   // 0 RW, 1 RS, 2 RC
-      if (!csrRead(h, csr)) { h.illegal(insnBits(h, w)); return S_TRAP; }
-      const olo = r.lo, ohi = r.hi;
       // CSRRS/CSRRC with rs1 = x0 (or uimm = 0) do not write (Zicsr, "CSR Instructions").
-      if (kind === 0 || s !== 0) {
+      const writes = kind === 0 || s !== 0;
+      const ok = csrCheck(h, csr, writes);
+      if (ok !== CSR_OK) { trapInsn(h, w, ok === CSR_VIRTUAL); return S_TRAP; }
+      const target = csrTarget(h, csr);
+      csrRead(h, target);
+      const olo = r.lo, ohi = r.hi;
+      if (writes) {
         const nlo = kind === 0 ? slo : kind === 1 ? olo | slo : olo & ~slo;
         const nhi = kind === 0 ? shi : kind === 1 ? ohi | shi : ohi & ~shi;
-        if (!csrWrite(h, csr, nlo, nhi)) { h.illegal(insnBits(h, w)); return S_TRAP; }
+        if (!csrWrite(h, target, nlo, nhi)) { h.illegal(insnBits(h, w)); return S_TRAP; }
       }
       xl[d] = olo; xh[d] = ohi;
       return h.breakLoop ? S_BREAK : S_OK;
@@ -237,32 +241,68 @@ export function execSystem(h: Hart, w: number, imm: number, instretNow: number, 
       if (!execAmo(h, op, d, s, b)) return S_TRAP;
       return h.breakLoop ? S_BREAK : S_OK;
 
-    // ---------------- privileged ----------------
+    // ---------------- privileged (machine.adoc, supervisor.adoc; hypervisor.adoc "Trap Cause Codes" for which
+    // attempts from VS/VU raise virtual-instruction instead of illegal-instruction) ----------------
     case Op.MRET:
       if (h.priv < PRIV_M) { h.illegal(insnBits(h, w)); return S_TRAP; }
       h.mret();
       return S_JUMP;
     case Op.SRET:
-      if (h.priv === PRIV_U || (h.priv === PRIV_S && (h.mstatus & MSTATUS_TSR) !== 0)) { h.illegal(insnBits(h, w)); return S_TRAP; }
+      if (h.virt) {
+        if (h.priv === PRIV_U || (h.hstatus & HSTATUS_VTSR) !== 0) { h.virtualInsn(insnBits(h, w)); return S_TRAP; }
+      } else if (h.priv === PRIV_U || (h.priv === PRIV_S && (h.mstatus & MSTATUS_TSR) !== 0)) {
+        h.illegal(insnBits(h, w)); return S_TRAP;
+      }
       h.sret();
       return S_JUMP;
     case Op.WFI: {
-      // U-mode WFI, and S-mode WFI with TW=1, are illegal (machine.adoc, "Timeout Wait").
-      if (h.priv === PRIV_U || (h.priv === PRIV_S && (h.mstatus & MSTATUS_TW) !== 0)) { h.illegal(insnBits(h, w)); return S_TRAP; }
+      // TW traps WFI in every mode below M (illegal); then VU, and VS with VTW, raise virtual-instruction.
+      if (h.priv !== PRIV_M && (h.mstatus & MSTATUS_TW) !== 0) { h.illegal(insnBits(h, w)); return S_TRAP; }
+      if (h.virt) {
+        if (h.priv === PRIV_U || (h.hstatus & HSTATUS_VTW) !== 0) { h.virtualInsn(insnBits(h, w)); return S_TRAP; }
+      } else if (h.priv === PRIV_U) { h.illegal(insnBits(h, w)); return S_TRAP; }
       if (!h.wakeable()) h.waiting = true;
       return S_BREAK;
     }
     case Op.SFENCE_VMA: {
-      if (h.priv === PRIV_U || (h.priv === PRIV_S && (h.mstatus & MSTATUS_TVM) !== 0)) { h.illegal(insnBits(h, w)); return S_TRAP; }
-      h.tlb.flush(xl[s], xh[s], s !== 0, xl[b] & 0xffff, b !== 0, 0);
+      if (h.virt) {
+        if (h.priv === PRIV_U || (h.hstatus & HSTATUS_VTVM) !== 0) { h.virtualInsn(insnBits(h, w)); return S_TRAP; }
+        // In VS-mode: guest virtual addresses and guest ASIDs of the current VM (hgatp.VMID).
+        h.tlb.flush(xl[s], xh[s], s !== 0, xl[b] & 0xffff, b !== 0, guestVmid(h));
+      } else {
+        if (h.priv === PRIV_U || (h.priv === PRIV_S && (h.mstatus & MSTATUS_TVM) !== 0)) { h.illegal(insnBits(h, w)); return S_TRAP; }
+        h.tlb.flush(xl[s], xh[s], s !== 0, xl[b] & 0xffff, b !== 0, HOST_VMID);
+      }
       h.mmuContextChanged();
       return S_BREAK;
     }
+    case Op.HFENCE_VVMA: case Op.HFENCE_GVMA: {
+      if (h.virt) { h.virtualInsn(insnBits(h, w)); return S_TRAP; }
+      if (h.priv === PRIV_U || (op === Op.HFENCE_GVMA && h.priv === PRIV_S && (h.mstatus & MSTATUS_TVM) !== 0)) {
+        h.illegal(insnBits(h, w)); return S_TRAP;
+      }
+      if (op === Op.HFENCE_VVMA) {
+        // Like SFENCE.VMA in VS-mode, for the VM that hgatp.VMID names.
+        h.tlb.flush(xl[s], xh[s], s !== 0, xl[b] & 0xffff, b !== 0, guestVmid(h));
+      } else if (b !== 0) {
+        // The TLB caches guest-virtual → supervisor-physical, so a G-stage fence for one VMID drops all of
+        // that VM's entries whatever the guest physical address in rs1 (hypervisor.adoc, HFENCE.GVMA note).
+        h.tlb.flushVmid(GUEST_VMID_BASE + (xl[b] & 0x3fff));
+      } else {
+        h.tlb.flushGuests();
+      }
+      h.mmuContextChanged();
+      return S_BREAK;
+    }
+    case Op.HLV_B: case Op.HLV_BU: case Op.HLV_H: case Op.HLV_HU: case Op.HLVX_HU: case Op.HLV_W: case Op.HLVX_WU:
+    case Op.HLV_WU: case Op.HLV_D: case Op.HSV_B: case Op.HSV_H: case Op.HSV_W: case Op.HSV_D:
+      return execHlv(h, op, d, s, b, w);
 
     default: {
       if (execAlu(h, op, d, s, b, imm)) return S_OK;
-      // F and D (fpu.ts); illegal while mstatus.FS is Off (unprivileged F chapter, "FS").
-      if ((h.mstatus & MSTATUS_FS) === 0) { h.illegal(insnBits(h, w)); return S_TRAP; }
+      // F and D (fpu.ts); illegal while mstatus.FS (or, when V=1, vsstatus.FS) is Off (unprivileged F chapter,
+      // "FS"; hypervisor.adoc, vsstatus).
+      if (!h.fpEnabled()) { h.illegal(insnBits(h, w)); return S_TRAP; }
       const st = execFp(h, op, d, s, b, (w >>> 25) & 31, imm);
       if (st !== FP_OK) {
         if (st === FP_ILLEGAL) h.illegal(insnBits(h, w));
@@ -271,6 +311,41 @@ export function execSystem(h: Hart, w: number, imm: number, instretNow: number, 
       return h.breakLoop ? S_BREAK : S_OK;
     }
   }
+}
+
+/** Raises illegal-instruction, or virtual-instruction when `virtual`, with the instruction bits as tval. */
+function trapInsn(h: Hart, w: number, virtual: boolean): void {
+  if (virtual) h.virtualInsn(insnBits(h, w)); else h.illegal(insnBits(h, w));
+}
+
+/**
+ * HLV, HLVX and HSV (hypervisor.adoc "Hypervisor Virtual-Machine Load and Store Instructions"): explicit
+ * accesses made as though V=1 at privilege hstatus.SPVP, from M or HS (or U with hstatus.HU).
+ */
+function execHlv(h: Hart, op: number, d: number, s: number, b: number, w: number): number {
+  if (h.virt) { h.virtualInsn(insnBits(h, w)); return S_TRAP; }
+  if (h.priv === PRIV_U && (h.hstatus & HSTATUS_HU) === 0) { h.illegal(insnBits(h, w)); return S_TRAP; }
+  const xl = h.xl, xh = h.xh;
+  const lo = xl[s], hi = xh[s];
+  const isStore = op >= Op.HSV_B;
+  const size = isStore ? 1 << (op - Op.HSV_B)
+    : op === Op.HLV_D ? 8 : op === Op.HLV_W || op === Op.HLVX_WU || op === Op.HLV_WU ? 4
+      : op === Op.HLV_B || op === Op.HLV_BU ? 1 : 2;
+  h.hlv = op === Op.HLVX_HU || op === Op.HLVX_WU ? 2 : 1;
+  const ok = isStore ? storeSlow(h, lo, hi, size, xl[b], xh[b]) : loadSlow(h, lo, hi, size);
+  h.hlv = 0;
+  if (!ok) return S_TRAP;
+  if (!isStore) {
+    const x = ld.lo;
+    switch (op) {
+      case Op.HLV_B: xl[d] = (x << 24) >> 24; xh[d] = xl[d] >> 31; break;
+      case Op.HLV_H: xl[d] = (x << 16) >> 16; xh[d] = xl[d] >> 31; break;
+      case Op.HLV_W: xl[d] = x; xh[d] = x >> 31; break;
+      case Op.HLV_D: xl[d] = x; xh[d] = ld.hi; break;
+      default: xl[d] = x; xh[d] = 0; break;
+    }
+  }
+  return h.breakLoop ? S_BREAK : S_OK;
 }
 
 function orcb(x: number): number {

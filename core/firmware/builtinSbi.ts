@@ -4,7 +4,7 @@
 // Implements BASE, TIME, IPI, RFENCE, HSM, SRST, DBCN and the legacy console calls (riscv-sbi-doc chapters 3-10).
 
 import { Hart, PRIV_M, PRIV_S } from '../cpu/hart';
-import { Exc, MIP_MTIP, MIP_SSIP, MIP_STIP } from '../cpu/causes';
+import { Exc, MIP_MTIP, MIP_SSIP, MIP_STIP, VS_INTS } from '../cpu/causes';
 import { MSTATUS_MPP } from '../cpu/csrNumbers';
 import { MENVCFG_STCE_HI } from '../cpu/csr';
 import type { Machine } from '../machine';
@@ -19,8 +19,12 @@ const SPEC_VERSION = (1 << 24) | 0;   // SBI 1.0
 const HSM_STARTED = 0, HSM_STOPPED = 1;
 /** Exceptions and interrupts handed to S-mode, as OpenSBI delegates them. */
 const MEDELEG = (1 << Exc.INSN_MISALIGNED) | (1 << Exc.BREAKPOINT) | (1 << Exc.ECALL_U) | (1 << Exc.INSN_PAGE_FAULT) |
-  (1 << Exc.LOAD_PAGE_FAULT) | (1 << Exc.STORE_PAGE_FAULT);
-const MIDELEG = MIP_SSIP | MIP_STIP | (1 << 9);
+  (1 << Exc.LOAD_PAGE_FAULT) | (1 << Exc.STORE_PAGE_FAULT) |
+  // A hypervisor in HS-mode handles its guests' SBI calls, guest-page faults and virtual instructions itself.
+  (1 << Exc.ECALL_VS) | (1 << Exc.INSN_GUEST_PAGE_FAULT) | (1 << Exc.LOAD_GUEST_PAGE_FAULT) |
+  (1 << Exc.VIRTUAL_INSN) | (1 << Exc.STORE_GUEST_PAGE_FAULT);
+/** SSI, STI, SEI to S-mode; the VS-level interrupts are always delegated (mideleg bits read-only one). */
+const MIDELEG = MIP_SSIP | MIP_STIP | (1 << 9) | VS_INTS;
 
 export interface SbiHost {
   machine: Machine;

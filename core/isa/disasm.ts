@@ -158,9 +158,14 @@ export function disassemble(word: number, pc: bigint): string {
       return 'fence.i';
     case Op.ECALL: case Op.EBREAK: case Op.SRET: case Op.MRET: case Op.WFI:
       return c ? 'ebreak' : name;
-    case Op.SFENCE_VMA:
+    case Op.SFENCE_VMA: case Op.HFENCE_VVMA: case Op.HFENCE_GVMA:
       if (rs2 !== 0) return `${name}\t${x(rs1)},${x(rs2)}`;
       return rs1 !== 0 ? `${name}\t${x(rs1)}` : name;
+    case Op.HLV_B: case Op.HLV_BU: case Op.HLV_H: case Op.HLV_HU: case Op.HLVX_HU: case Op.HLV_W: case Op.HLVX_WU:
+    case Op.HLV_WU: case Op.HLV_D:
+      return `${name}\t${x(rd)},(${x(rs1)})`;
+    case Op.HSV_B: case Op.HSV_H: case Op.HSV_W: case Op.HSV_D:
+      return `${name}\t${x(rs2)},(${x(rs1)})`;
     case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
       return csrText(d);
     case Op.LR_W: case Op.LR_D:

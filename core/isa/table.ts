@@ -13,7 +13,7 @@ export interface InsnSpec {
   mask: number;
   /** Operation executed (compressed entries name the op of their 32-bit expansion). */
   op: Op;
-  /** 'I','M','A','F','D','C','Zicsr','Zifencei','Zba','Zbb','Zbs','Zicond','Priv'. */
+  /** 'I','M','A','F','D','C','Zicsr','Zifencei','Zba','Zbb','Zbs','Zicond','Priv','H'. */
   ext: string;
   /** Operand layout tag: how the decoder extracts fields (see decode.ts). */
   format: string;
@@ -233,6 +233,22 @@ const ROWS: Row[] = [
   ['mret', Op.MRET, 'Priv', 'NONE', [], '31..0=0x30200073', 'return from machine trap'],
   ['wfi', Op.WFI, 'Priv', 'NONE', [], '31..0=0x10500073', 'wait for interrupt'],
   ['sfence.vma', Op.SFENCE_VMA, 'Priv', 'SFENCE', ['rs1', 'rs2'], `31..25=0x09 14..12=0 11..7=0 ${SYS}`, 'fence address-translation caches'],
+  // ---- H (Privileged spec, "Hypervisor Instructions") ----
+  ['hfence.vvma', Op.HFENCE_VVMA, 'H', 'SFENCE', ['rs1', 'rs2'], `31..25=0x11 14..12=0 11..7=0 ${SYS}`, 'fence VS-stage address-translation caches'],
+  ['hfence.gvma', Op.HFENCE_GVMA, 'H', 'SFENCE', ['rs1', 'rs2'], `31..25=0x31 14..12=0 11..7=0 ${SYS}`, 'fence G-stage address-translation caches'],
+  ['hlv.b', Op.HLV_B, 'H', 'LR', ['rd', '(rs1)'], `31..25=0x30 24..20=0 14..12=4 ${SYS}`, 'load byte as in VS/VU-mode'],
+  ['hlv.bu', Op.HLV_BU, 'H', 'LR', ['rd', '(rs1)'], `31..25=0x30 24..20=1 14..12=4 ${SYS}`, 'load byte unsigned as in VS/VU-mode'],
+  ['hlv.h', Op.HLV_H, 'H', 'LR', ['rd', '(rs1)'], `31..25=0x32 24..20=0 14..12=4 ${SYS}`, 'load halfword as in VS/VU-mode'],
+  ['hlv.hu', Op.HLV_HU, 'H', 'LR', ['rd', '(rs1)'], `31..25=0x32 24..20=1 14..12=4 ${SYS}`, 'load halfword unsigned as in VS/VU-mode'],
+  ['hlvx.hu', Op.HLVX_HU, 'H', 'LR', ['rd', '(rs1)'], `31..25=0x32 24..20=3 14..12=4 ${SYS}`, 'load executable halfword as in VS/VU-mode'],
+  ['hlv.w', Op.HLV_W, 'H', 'LR', ['rd', '(rs1)'], `31..25=0x34 24..20=0 14..12=4 ${SYS}`, 'load word as in VS/VU-mode'],
+  ['hlvx.wu', Op.HLVX_WU, 'H', 'LR', ['rd', '(rs1)'], `31..25=0x34 24..20=3 14..12=4 ${SYS}`, 'load executable word as in VS/VU-mode'],
+  ['hlv.wu', Op.HLV_WU, 'H', 'LR', ['rd', '(rs1)'], `31..25=0x34 24..20=1 14..12=4 ${SYS}`, 'load word unsigned as in VS/VU-mode'],
+  ['hlv.d', Op.HLV_D, 'H', 'LR', ['rd', '(rs1)'], `31..25=0x36 24..20=0 14..12=4 ${SYS}`, 'load doubleword as in VS/VU-mode'],
+  ['hsv.b', Op.HSV_B, 'H', 'SFENCE', ['rs2', '(rs1)'], `31..25=0x31 11..7=0 14..12=4 ${SYS}`, 'store byte as in VS/VU-mode'],
+  ['hsv.h', Op.HSV_H, 'H', 'SFENCE', ['rs2', '(rs1)'], `31..25=0x33 11..7=0 14..12=4 ${SYS}`, 'store halfword as in VS/VU-mode'],
+  ['hsv.w', Op.HSV_W, 'H', 'SFENCE', ['rs2', '(rs1)'], `31..25=0x35 11..7=0 14..12=4 ${SYS}`, 'store word as in VS/VU-mode'],
+  ['hsv.d', Op.HSV_D, 'H', 'SFENCE', ['rs2', '(rs1)'], `31..25=0x37 11..7=0 14..12=4 ${SYS}`, 'store doubleword as in VS/VU-mode'],
   // ---- Zba ----
   ['add.uw', Op.ADD_UW, 'Zba', 'R', X_R, `31..25=4 14..12=0 ${OP32}`, 'add unsigned word'],
   ['sh1add', Op.SH1ADD, 'Zba', 'R', X_R, `31..25=0x10 14..12=2 ${OP}`, 'shift left by 1 and add'],

@@ -151,6 +151,12 @@ export class Tlb {
     for (let e = 0; e < n; e++) if (this.valid[e] !== 0 && this.vmid[e] === vmid) this.drop(e);
   }
 
+  /** Drops every entry whose VMID is not `hostVmid` (HFENCE.GVMA for all VMs). */
+  flushGuests(hostVmid = 0): void {
+    const n = this.size * LEVELS;
+    for (let e = 0; e < n; e++) if (this.valid[e] !== 0 && this.vmid[e] !== hostVmid) this.drop(e);
+  }
+
   /** Drops everything. */
   flushAll(): void {
     this.valid.fill(0);

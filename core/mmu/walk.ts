@@ -17,9 +17,15 @@ export const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_G = 32,
 export interface PtePort {
   /** Reads the 8-byte PTE at pa into out[0] (bits 31:0) and out[1] (bits 63:32); false = access fault. */
   readPte(pa: number, out: Int32Array): boolean;
-  /** Atomically replaces PTE bits 31:0 at pa with newLo if they still equal expectLo; false otherwise. */
-  updatePteLo(pa: number, expectLo: number, newLo: number): boolean;
+  /**
+   * Atomically replaces PTE bits 31:0 at pa with newLo if they still equal expectLo. Returns PTE_UPDATED,
+   * PTE_CHANGED (the PTE no longer equals expectLo: the walk restarts) or PTE_FAULT (the write cannot be made).
+   */
+  updatePteLo(pa: number, expectLo: number, newLo: number): number;
 }
+
+/** Results of PtePort.updatePteLo. */
+export const PTE_UPDATED = 0, PTE_CHANGED = 1, PTE_FAULT = 2;
 
 /** Physical-memory protection check for the PTE reads themselves (Pmp implements it). */
 export interface PhysChecker {
@@ -249,7 +255,9 @@ export function walk(req: WalkRequest, res: WalkResult, port: PtePort, pmp: Phys
       } else {
         if (pmp !== null && !pmp.check(pteAddr, 8, Access.STORE, 1)) return fail(res, WalkStop.AD_ACCESS, WalkStatus.ACCESS_FAULT);
         // Compare-and-set; if the PTE changed since it was read, go back to step 2 (from the root).
-        if (!port.updatePteLo(pteAddr, pteLo, newLo)) continue;
+        const u = port.updatePteLo(pteAddr, pteLo, newLo);
+        if (u === PTE_CHANGED) continue;
+        if (u === PTE_FAULT) return fail(res, WalkStop.AD_ACCESS, WalkStatus.ACCESS_FAULT);
         pteLo = newLo;
         res.pteLo = newLo;
       }

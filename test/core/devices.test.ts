@@ -96,7 +96,7 @@ describe('device tree', () => {
     assert.match(dts, /bootargs = "console=ttyS0 quiet"/);
     assert.match(dts, /cpu@2 \{/);
     assert.doesNotMatch(dts, /cpu@3/);
-    assert.match(dts, /riscv,isa = "rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb_zbs_zicond_sstc_svadu"/);
+    assert.match(dts, /riscv,isa = "rv64imafdch_zicntr_zicsr_zifencei_zihpm_zba_zbb_zbs_zicond_sstc_svadu"/);
     assert.match(dts, /timebase-frequency = <0x989680>/);
     assert.match(dts, /serial@10000000/);
     assert.match(dts, /stdout-path = "\/soc\/serial@10000000"/);

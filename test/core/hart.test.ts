@@ -102,7 +102,7 @@ describe('hart: CSRs', () => {
     // sstatus writable bits: SIE SPIE SPP FS SUM MXR; SD set since FS = dirty
     assert.equal(h.getX(11), 0x8000_0002_000c_6122n);
     assert.equal((h.getX(12) >> 11n) & 3n, 3n, 'sstatus writes leave MPP alone');
-    assert.equal(h.getX(13), 0x8000_0000_0014_112dn);
+    assert.equal(h.getX(13), 0x8000_0000_0014_11adn, "misa: RV64 IMAFDCHSU");
   });
 
   it('an unknown CSR raises illegal instruction with the instruction bits in mtval', () => {

@@ -6,7 +6,7 @@ import { INSNS, InsnSpec, specMatches } from '../../core/isa/table';
 import { decode, Decoded } from '../../core/isa/decode';
 import { Op } from '../../core/isa/opcodes';
 
-const EXTS = new Set(['I', 'M', 'A', 'F', 'D', 'C', 'Zicsr', 'Zifencei', 'Zba', 'Zbb', 'Zbs', 'Zicond', 'Priv']);
+const EXTS = new Set(['I', 'M', 'A', 'F', 'D', 'C', 'Zicsr', 'Zifencei', 'Zba', 'Zbb', 'Zbs', 'Zicond', 'Priv', 'H']);
 
 /** A word encoded by `s`: its match, or match plus one free bit when an exclusion removes the bare match. */
 function sampleWord(s: InsnSpec): number {

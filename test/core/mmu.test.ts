@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import {
   Access, PTE_A, PTE_D, PTE_G, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, PagingMode, WalkRequest, WalkResult, WalkStatus,
-  WalkStop, pagingLevels, walk, type PhysChecker, type PtePort,
+  WalkStop, pagingLevels, walk, type PhysChecker, type PtePort, PTE_CHANGED, PTE_UPDATED,
 } from '../../core/mmu/walk';
 import { Pmp, PMP_A_NAPOT, PMP_A_TOR, PMP_R, PMP_W, PMP_X } from '../../core/mmu/pmp';
 import { translateDebug } from '../../core/mmu/debugWalk';
@@ -28,13 +28,13 @@ class FakeMemory implements PtePort {
     out[1] = Number(v >> 32n) | 0;
     return true;
   }
-  updatePteLo(pa: number, expectLo: number, newLo: number): boolean {
+  updatePteLo(pa: number, expectLo: number, newLo: number): number {
     if (this.beforeUpdate !== null) this.beforeUpdate(pa);
     const v = this.get(pa);
-    if ((Number(v & 0xffffffffn) | 0) !== expectLo) return false;
+    if ((Number(v & 0xffffffffn) | 0) !== expectLo) return PTE_CHANGED;
     this.updates++;
     this.set(pa, (v & ~0xffffffffn) | BigInt(newLo >>> 0));
-    return true;
+    return PTE_UPDATED;
   }
 }
 

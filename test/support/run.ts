@@ -19,4 +19,4 @@ export function runElf(file: string, opts: { maxInsns?: number; memory?: number;
 export const CLI = ['-r', 'tsx/cjs', 'cli/main.ts'];
 
 /** QEMU's virt board with the hart configured like vmscope's (QEMU 7.2's default CPU also has the H extension). */
-export const QEMU_VIRT = ['-M', 'virt', '-cpu', 'rv64,h=false', '-m', '128M', '-nographic'];
+export const QEMU_VIRT = ['-M', 'virt', '-cpu', 'rv64,h=true', '-m', '128M', '-nographic'];
