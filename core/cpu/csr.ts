@@ -111,7 +111,7 @@ export function csrCheck(h: Hart, num: number, write: boolean): number {
     // An H or VS CSR from VS/VU, or an S CSR from VU: virtual instruction if HS-mode could make the access.
     return enables(h, num, PRIV_S, false, false) === CSR_OK ? CSR_VIRTUAL : CSR_ILLEGAL;
   }
-  return enables(h, csrTarget(h, num), priv, true, true);
+  return enables(h, num, priv, true, true);
 }
 
 /** Value of a 64-bit counter base + (now - at), into r. */

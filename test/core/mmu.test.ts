@@ -2,90 +2,11 @@
 import { strict as assert } from 'node:assert';
 import {
   Access, PTE_A, PTE_D, PTE_G, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, PagingMode, WalkRequest, WalkResult, WalkStatus,
-  WalkStop, pagingLevels, walk, type PhysChecker, type PtePort, PTE_CHANGED, PTE_UPDATED,
+  WalkStop, pagingLevels, walk, type PhysChecker,
 } from '../../core/mmu/walk';
 import { Pmp, PMP_A_NAPOT, PMP_A_TOR, PMP_R, PMP_W, PMP_X } from '../../core/mmu/pmp';
 import { translateDebug } from '../../core/mmu/debugWalk';
-
-/** Sparse physical memory of 8-byte words (unwritten words read as zero), with hooks for walker tests. */
-class FakeMemory implements PtePort {
-  readonly words = new Map<number, bigint>();
-  /** Addresses whose reads fail (no memory there). */
-  readonly holes = new Set<number>();
-  reads = 0;
-  updates = 0;
-  /** Called before each update attempt; may change memory to simulate another hart. */
-  beforeUpdate: ((pa: number) => void) | null = null;
-
-  get(pa: number): bigint { return this.words.get(pa) ?? 0n; }
-  set(pa: number, v: bigint): void { this.words.set(pa, BigInt.asUintN(64, v)); }
-
-  readPte(pa: number, out: Int32Array): boolean {
-    this.reads++;
-    if (this.holes.has(pa)) return false;
-    const v = this.get(pa);
-    out[0] = Number(v & 0xffffffffn) | 0;
-    out[1] = Number(v >> 32n) | 0;
-    return true;
-  }
-  updatePteLo(pa: number, expectLo: number, newLo: number): number {
-    if (this.beforeUpdate !== null) this.beforeUpdate(pa);
-    const v = this.get(pa);
-    if ((Number(v & 0xffffffffn) | 0) !== expectLo) return PTE_CHANGED;
-    this.updates++;
-    this.set(pa, (v & ~0xffffffffn) | BigInt(newLo >>> 0));
-    return PTE_UPDATED;
-  }
-}
-
-const MODES: Record<number, number> = { 3: PagingMode.SV39, 4: PagingMode.SV48, 5: PagingMode.SV57 };
-const LEAF = PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D;
-
-const pte = (ppn: bigint, flags: number) => (ppn << 10n) | BigInt(flags);
-
-/** Builds page tables in a FakeMemory from a bump allocator of 4 KiB frames. */
-class PageTables {
-  readonly root: bigint;
-  private next = 0x100n;            // frame numbers handed out for tables
-  constructor(readonly mem: FakeMemory, readonly levels: number, readonly gstage = false) {
-    this.root = this.alloc(gstage ? 4 : 1);
-  }
-  alloc(frames = 1): bigint {
-    this.next = (this.next + BigInt(frames) - 1n) / BigInt(frames) * BigInt(frames);  // align (16 KiB for the G-stage root)
-    const f = this.next;
-    this.next += BigInt(frames);
-    return f;
-  }
-  vpn(va: bigint, i: number): bigint {
-    const bits = this.gstage && i === this.levels - 1 ? 11n : 9n;
-    return (va >> BigInt(12 + 9 * i)) & ((1n << bits) - 1n);
-  }
-  /** Address of the PTE for va at `level`, creating the non-leaf tables above it. */
-  slot(va: bigint, level: number): number {
-    let table = this.root;
-    for (let i = this.levels - 1; i > level; i--) {
-      const addr = Number(table * 4096n + this.vpn(va, i) * 8n);
-      let e = this.mem.get(addr);
-      if ((e & 1n) === 0n) { e = pte(this.alloc(), PTE_V); this.mem.set(addr, e); }
-      table = (e >> 10n) & ((1n << 44n) - 1n);
-    }
-    return Number(table * 4096n + this.vpn(va, level) * 8n);
-  }
-  /** Maps the page of `level` holding va to physical page start pa. Returns the leaf PTE address. */
-  map(va: bigint, pa: bigint, level = 0, flags = LEAF): number {
-    const addr = this.slot(va, level);
-    this.mem.set(addr, pte(pa >> 12n, flags));
-    return addr;
-  }
-  /** The PTE address of the non-leaf at `level` on va's path (after map()). */
-  pointerAt(va: bigint, level: number): number {
-    let table = this.root;
-    for (let i = this.levels - 1; i > level; i--) {
-      table = (this.mem.get(Number(table * 4096n + this.vpn(va, i) * 8n)) >> 10n) & ((1n << 44n) - 1n);
-    }
-    return Number(table * 4096n + this.vpn(va, level) * 8n);
-  }
-}
+import { FakeMemory, LEAF, MODES, PageTables, pte } from '../support/pagetables';
 
 interface Opts { access?: Access; priv?: number; sum?: boolean; mxr?: boolean; adue?: boolean; debug?: boolean; gstage?: boolean }
 
