@@ -1,11 +1,14 @@
 // Side-effect-free views of a hart's memory for tracing and the debugger: no A/D updates, no TLB fills, no traps.
 
 import { Access, PagingMode, WalkRequest, WalkResult, WalkStatus, walk } from '../mmu/walk';
-import { dataPriv, prepareWalk } from './mem';
+import { TwoStageRequest, TwoStageResult, TwoStageWalker } from '../mmu/twoStage';
+import { dataPriv, dataVirt, prepareGuestWalk, prepareWalk } from './mem';
 import { Hart, PRIV_M } from './hart';
 
 const req = new WalkRequest();
 const res = new WalkResult();
+const gReq = new TwoStageRequest();
+const gRes = new TwoStageResult();
 
 /**
  * Translates va (lo, hi) as the hart would for `access`, without side effects. Returns the physical
@@ -13,6 +16,12 @@ const res = new WalkResult();
  */
 export function debugTranslate(h: Hart, lo: number, hi: number, access: Access): number {
   const priv = access === Access.FETCH ? h.priv : dataPriv(h);
+  if (access === Access.FETCH ? h.virt : dataVirt(h)) {
+    // A guest access: both stages, in debug mode (no A/D writes) with a walker of its own (no shared state).
+    prepareGuestWalk(h, gReq, lo, hi, h.hlv === 2 ? Access.FETCH : access, priv, true);
+    if (new TwoStageWalker(h.ptePort, null).translate(gReq, gRes) !== WalkStatus.OK) return -1;
+    return gRes.ppn * 4096 + (lo & 4095);
+  }
   if (priv === PRIV_M || h.satpMode === PagingMode.BARE) {
     if ((hi >>> 24) !== 0) return -1;
     return (hi >>> 0) * 4294967296 + (lo >>> 0);

@@ -1,12 +1,17 @@
 // Side-effect-free translation for the debugger: the real walker in debug mode, reported with bigints and reasons.
 
 import { Access, type PtePort, WalkRequest, WalkResult, WalkStatus, WalkStop, pagingLevels, walk } from './walk';
+import { GuestFault, Stage, TwoStageRequest, TwoStageResult, TwoStageWalker } from './twoStage';
 
 /** One page-table read of a walk. */
 export interface WalkStep {
   level: number;
   pteAddr: bigint;
   pte: bigint;
+  /** Two-stage walks: which stage read this PTE; pteAddr is then a guest physical address for 'VS' steps, and
+   *  spa the supervisor physical address actually read. */
+  stage?: 'VS' | 'G';
+  spa?: bigint;
 }
 
 /** What a translation would do, without doing any of it. */
@@ -110,4 +115,83 @@ export function stopReason(stop: WalkStop, level: number, gstage = false): strin
     case WalkStop.AD_UPDATE_FAILED: return `${at} kept changing during the A/D update`;
   }
   return `walk stopped at level ${level}`;
+}
+
+/** Options of translateGuestDebug: the guest's vsatp and the hypervisor's hgatp. */
+export interface GuestTranslateOptions {
+  vsMode: number;
+  vsRootPpn: bigint | number;
+  gMode: number;
+  gRootPpn: bigint | number;
+  va: bigint;
+  access: 'fetch' | 'load' | 'store';
+  /** Guest privilege: VU or VS. */
+  priv: 'U' | 'S';
+  /** vsstatus.SUM. */
+  sum?: boolean;
+  /** vsstatus.MXR (VS stage only) and the HS-level mstatus.MXR (both stages). */
+  vsMxr?: boolean;
+  mxr?: boolean;
+  /** henvcfg.ADUE and menvcfg.ADUE. Default true. */
+  adueVs?: boolean;
+  adueG?: boolean;
+}
+
+/** A two-stage translation as the debugger shows it: the guest physical address and both stages' steps. */
+export interface GuestTranslation extends DebugTranslation {
+  gpa?: bigint;
+  /** Where it stopped: the VS stage or the G stage (also for the G-stage walk of a VS-stage PTE: implicit). */
+  faultStage?: 'VS' | 'G';
+  /** The fault would be a guest-page fault (cause 20/21/23) at this guest physical address. */
+  guestPageFault?: boolean;
+  faultGpa?: bigint;
+  implicit?: boolean;
+}
+
+const tsReq = new TwoStageRequest();
+const tsRes = new TwoStageResult();
+
+/**
+ * Translates a guest virtual address through the VS and G stages as the hardware would (hypervisor.adoc
+ * "Two-Stage Address Translation"), writing nothing: every reference of the 2D walk is reported in order.
+ */
+export function translateGuestDebug(port: PtePort, opts: GuestTranslateOptions): GuestTranslation {
+  const va = BigInt.asUintN(64, opts.va);
+  tsReq.vsMode = opts.vsMode; tsReq.vsRootPpn = Number(opts.vsRootPpn);
+  tsReq.gMode = opts.gMode; tsReq.gRootPpn = Number(opts.gRootPpn);
+  tsReq.vaLo = Number(va & 0xffffffffn) | 0; tsReq.vaHi = Number(va >> 32n) | 0;
+  tsReq.access = opts.access === 'fetch' ? Access.FETCH : opts.access === 'load' ? Access.LOAD : Access.STORE;
+  tsReq.priv = opts.priv === 'U' ? 0 : 1;
+  tsReq.sum = opts.sum ?? false;
+  tsReq.mxrVs = (opts.vsMxr ?? false) || (opts.mxr ?? false);
+  tsReq.mxrG = opts.mxr ?? false;
+  tsReq.adueVs = opts.adueVs ?? true; tsReq.adueG = opts.adueG ?? true;
+  tsReq.debug = true;
+  const st = new TwoStageWalker(port, null).translate(tsReq, tsRes);
+  const r = tsRes;
+  const steps: WalkStep[] = [];
+  for (let k = 0; k < r.refs; k++) {
+    steps.push({
+      level: r.refLevel[k], stage: r.refStage[k] === Stage.VS ? 'VS' : 'G',
+      pteAddr: BigInt(r.refAddr[k]), spa: BigInt(r.refSpa[k]),
+      pte: (BigInt(r.refHi[k] >>> 0) << 32n) | BigInt(r.refLo[k] >>> 0),
+    });
+  }
+  if (st === WalkStatus.OK) {
+    return {
+      ok: true, pa: BigInt(r.ppn) * 4096n + (va & 0xfffn), gpa: BigInt(r.gpa), level: r.level, steps,
+      reason: `${LEVEL_NAMES[r.level] ?? 'level ' + r.level} page after both stages (${steps.length} memory references)`,
+      wouldSetA: r.wouldSetA, wouldSetD: r.wouldSetD,
+    };
+  }
+  const gStage = r.faultStage === Stage.G;
+  const where = r.implicit ? `G-stage translation of the VS-stage PTE at guest physical 0x${r.faultGpa.toString(16)}: `
+    : gStage ? 'G stage: ' : 'VS stage: ';
+  return {
+    ok: false, steps, fault: r.fault === GuestFault.ACCESS ? 'access' : 'page',
+    faultStage: gStage ? 'G' : 'VS', guestPageFault: r.fault === GuestFault.GUEST_PAGE,
+    faultGpa: gStage ? BigInt(r.faultGpa) : undefined, implicit: r.implicit,
+    gpa: !r.implicit && gStage ? BigInt(r.faultGpa) : undefined,
+    reason: where + stopReason(r.stop, r.faultLevel, gStage), wouldSetA: false, wouldSetD: false,
+  };
 }

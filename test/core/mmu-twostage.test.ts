@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { Access, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, PagingMode, WalkStatus, WalkStop } from '../../core/mmu/walk';
 import { GuestFault, Stage, TwoStageRequest, TwoStageResult, TwoStageWalker } from '../../core/mmu/twoStage';
 import { FakeMemory, LEAF, PageTables } from '../support/pagetables';
+import { translateGuestDebug } from '../../core/mmu/debugWalk';
 
 const GLEAF = LEAF | PTE_U;
 const GVA = 0x4000_1000n, GPA = 0x8000_3000n, HPA = 0x9000_7000n;
@@ -156,5 +157,26 @@ describe('two-stage translation (VS-stage Sv39 over G-stage Sv39x4)', () => {
     assert.equal(translate(user, GVA, { priv: 1, sum: true }).st, WalkStatus.OK);
     const sup = setup({ vsLeaf: PTE_V | PTE_R | PTE_W | PTE_A | PTE_D });
     assert.equal(translate(sup, GVA, { priv: 0 }).res.stop, WalkStop.USER_TO_SUPERVISOR);
+  });
+
+  it('translateGuestDebug reports every reference with its stage, the gPA, and why a walk stops, writing nothing', () => {
+    const s = setup({ vsLeaf: LEAF & ~PTE_A });
+    const before = new Map(s.mem.words);
+    const base = { vsMode: PagingMode.SV39, vsRootPpn: s.vs.root, gMode: PagingMode.SV39, gRootPpn: s.g.root, priv: 'S' as const };
+    const t = translateGuestDebug(s.mem, { ...base, va: GVA + 0x10n, access: 'load' });
+    assert.equal(t.ok, true);
+    assert.equal(t.pa, HPA + 0x10n);
+    assert.equal(t.gpa, GPA + 0x10n);
+    assert.equal(t.steps.length, 15);
+    assert.deepEqual(t.steps.filter((x) => x.stage === 'VS').map((x) => x.level), [2, 1, 0]);
+    assert.equal(t.wouldSetA, true);
+    assert.deepEqual(s.mem.words, before);
+    s.mem.set(s.g.slot(s.vs.root * 4096n, 0), 0n);
+    const f = translateGuestDebug(s.mem, { ...base, va: GVA, access: 'store' });
+    assert.equal(f.ok, false);
+    assert.equal(f.guestPageFault, true);
+    assert.equal(f.implicit, true);
+    assert.equal(f.faultGpa, s.vs.root * 4096n + ((GVA >> 30n) & 511n) * 8n);
+    assert.match(f.reason, /^G-stage translation of the VS-stage PTE at guest physical 0x[0-9a-f]+: PTE at level 0 not valid/);
   });
 });
