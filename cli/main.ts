@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { Command, HELP, RunOptions, UsageError, parseArgs } from './options';
 import { attachConsole } from './console';
 import { OpenDrive, openDrive } from './fileDisk';
-import { EXC_NAMES, IRQ_NAMES, ImageFile, LoadError, VirtBoard, disassemble, isElf, PRIV_NAMES, Trace } from '../core';
+import {
+  EXC_NAMES, EXIT_REASON_NAMES, IRQ_NAMES, ImageFile, LoadError, VirtBoard, type VmConfig, Vmm, disassemble, isElf, PRIV_NAMES, Trace,
+} from '../core';
 
 const VERSION = '0.1.0';
 /** Exit code for --timeout / --max-insns (as coreutils timeout uses). */
@@ -51,7 +53,7 @@ export function examplesDir(): string {
 
 function makeBoard(o: RunOptions, out: (b: Uint8Array) => void, drives: OpenDrive[] = []): VirtBoard {
   return new VirtBoard({
-    memorySize: o.memory, harts: o.smp, host: { consoleWrite: out }, drives: drives.map((d) => d.backend), entropySeed: o.entropySeed,
+    memorySize: o.memory, harts: o.mode === 'vm' ? o.vms * o.smp : o.smp, host: { consoleWrite: out }, drives: drives.map((d) => d.backend), entropySeed: o.entropySeed,
     virtioConsole: o.virtioConsole !== undefined,
   });
 }
@@ -86,8 +88,22 @@ function openTrace(board: VirtBoard, o: RunOptions): WriteStream | undefined {
   return f;
 }
 
-function summary(board: VirtBoard, seconds: number): string {
+function summary(board: VirtBoard, seconds: number, vmm?: Vmm): string {
   const s = board.machine.stats();
+  const exits = board.machine.exits;
+  const vmLines: string[] = [];
+  if (exits.total > 0 || vmm !== undefined) {
+    const by = EXIT_REASON_NAMES.map((n, i) => [n, exits.counts[i]] as const).filter(([, c]) => c > 0).map(([n, c]) => `${c} ${n}`);
+    vmLines.push(`VM exits: ${exits.total}${by.length > 0 ? ` (${by.join(', ')})` : ''}`);
+    const walks = s.pageWalks;
+    if (walks > 0) vmLines.push(`page walks: ${walks}, ${(s.walkRefs / walks).toFixed(1)} memory references per walk`);
+  }
+  if (vmm !== undefined) {
+    for (const vm of vmm.vms) {
+      vmLines.push(`vm${vm.id}: ${vm.config.mmu} paging, ${vm.pmap.live} guest pages backed (${vm.pmap.live * 4} KiB), ` +
+        `G-stage tables ${vm.gstage.tables} pages${vm.exitCode !== undefined ? `, exited with ${vm.exitCode}` : ''}`);
+    }
+  }
   const mips = seconds > 0 ? s.instret / seconds / 1e6 : 0;
   const lookups = s.tlbHits + s.tlbMisses;
   const rate = lookups > 0 ? ((100 * s.tlbHits) / lookups).toFixed(2) + '%' : 'n/a (no paging)';
@@ -99,6 +115,7 @@ function summary(board: VirtBoard, seconds: number): string {
     `TLB: ${rate} hits (${s.tlbHits} hits, ${s.pageWalks} page walks), L1 refills ${s.l1Refills}, ` +
       `decoded pages invalidated ${s.codeInvalidations}`,
     `guest time: ${(s.mtime / board.machine.timebaseHz).toFixed(4)} s (mtime ${s.mtime})`,
+    ...vmLines,
   ].join('\n');
 }
 
@@ -111,7 +128,7 @@ function where(board: VirtBoard): string {
 }
 
 /** Runs the board until the guest exits or a limit hits; resolves with the process exit code. */
-async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean): Promise<number> {
+async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean, vmm?: Vmm): Promise<number> {
   const m = board.machine;
   const trace = openTrace(board, o);
   const t0 = process.hrtime.bigint();
@@ -123,7 +140,7 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean): P
       else board.uart.pushInput(b);
     },
     quit: () => { quit = true; m.requestStop(); },
-    stats: () => summary(board, elapsed()),
+    stats: () => summary(board, elapsed(), vmm),
   });
   const chunk = o.trace.includes('insn') ? 200_000 : 4_000_000;
   let code: number;
@@ -160,7 +177,7 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean): P
     board.uart.flush();
   }
   if (trace !== undefined) await new Promise<void>((res) => trace.end(res));
-  if (o.stats || forceStats) process.stderr.write(`\n--- vmscope summary ---\nexit code: ${code}\n${summary(board, elapsed())}\n`);
+  if (o.stats || forceStats) process.stderr.write(`\n--- vmscope summary ---\nexit code: ${code}\n${summary(board, elapsed(), vmm)}\n`);
   return code;
 }
 
@@ -176,7 +193,37 @@ async function cmdRun(o: RunOptions, forceStats = false): Promise<number> {
   }
 }
 
+/**
+ * --mode vm: the built-in VMM boots the kernel as the guest of each VM. A single VM's console is the terminal;
+ * with several, each line is prefixed with its VM's name.
+ */
+function bootVms(o: RunOptions, board: VirtBoard, out: (b: Uint8Array) => void): Vmm {
+  const kernelFile = o.kernel ?? o.program!;
+  const kernel = readImage(kernelFile, o.kernel !== undefined ? '--kernel' : 'program');
+  const initrd = o.initrd !== undefined ? readImage(o.initrd, '--initrd') : undefined;
+  const configs: VmConfig[] = [];
+  for (let i = 0; i < o.vms; i++) configs.push({ kernel, initrd, append: o.append, memory: o.vmMemory, vcpus: o.smp, mmu: o.mmu });
+  const lineStart = configs.map(() => true);
+  const consoleOf = (vm: number, bytes: Uint8Array) => {
+    if (o.vms === 1) { out(bytes); return; }
+    let text = '';
+    for (const b of bytes) {
+      if (lineStart[vm]) text += `vm${vm}| `;
+      text += String.fromCharCode(b);
+      lineStart[vm] = b === 10;
+    }
+    out(Buffer.from(text, 'latin1'));
+  };
+  const vmm = new Vmm(board.machine, configs, { console: consoleOf, exit: (code) => board.machine.requestExit(code) });
+  vmm.boot();
+  return vmm;
+}
+
 async function bootAndRun(o: RunOptions, forceStats: boolean, board: VirtBoard): Promise<number> {
+  if (o.mode === 'vm') {
+    const vmm = bootVms(o, board, (b) => { process.stdout.write(b); });
+    return runBoard(board, o, forceStats, vmm);
+  }
   const builtinSbi = o.bios === 'builtin';
   const biosFile = o.bios === 'default' ? defaultFirmware() : builtinSbi ? undefined : o.bios;
   const bios = biosFile !== undefined && biosFile !== 'none' ? readImage(biosFile, '--bios') : undefined;

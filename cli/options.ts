@@ -56,6 +56,16 @@ export interface RunOptions {
   trace: TraceKind[];
   traceFile: string;
   stats: boolean;
+  /** 'bare': the program/firmware/kernel runs on the hardware; 'vm': the built-in VMM runs it as a guest. */
+  mode: 'bare' | 'vm';
+  /** --mode vm: how guest memory is virtualized. */
+  mmu: 'nested' | 'shadow';
+  /** --mode vm: number of VMs (each runs the same kernel). */
+  vms: number;
+  /** --mode vm: guest RAM per VM in bytes. */
+  vmMemory: number;
+  /** Whether -m was given (vm mode picks a host size that fits the VMs otherwise). */
+  memorySet: boolean;
 }
 
 export interface Command {
@@ -87,7 +97,10 @@ function parseCount(s: string, option: string, min: number, max: number): number
 
 /** Parses argv (without node and script). */
 export function parseArgs(argv: string[]): Command {
-  const run: RunOptions = { drives: [], memory: 128 * MiB, smp: 1, trace: [], traceFile: 'vmscope.trace', stats: false };
+  const run: RunOptions = {
+    drives: [], memory: 128 * MiB, smp: 1, trace: [], traceFile: 'vmscope.trace', stats: false,
+    mode: 'bare', mmu: 'nested', vms: 1, vmMemory: 128 * MiB, memorySet: false,
+  };
   if (argv.length === 0) return { name: 'help', run };
   let name: Command['name'];
   const first = argv[0];
@@ -117,7 +130,21 @@ export function parseArgs(argv: string[]): Command {
         if (run.drives.length === 8) throw new UsageError('--drive: at most 8 drives');
         run.drives.push(parseDrive(value()));
         break;
-      case '-m': case '--memory': run.memory = parseSize(value(), a); break;
+      case '-m': case '--memory': run.memory = parseSize(value(), a); run.memorySet = true; break;
+      case '--mode': {
+        const v = value();
+        if (v !== 'bare' && v !== 'vm') throw new UsageError(`--mode: '${v}' is not a mode (bare, vm)`);
+        run.mode = v;
+        break;
+      }
+      case '--mmu': {
+        const v = value();
+        if (v !== 'nested' && v !== 'shadow') throw new UsageError(`--mmu: '${v}' is not a memory virtualization (nested, shadow)`);
+        run.mmu = v;
+        break;
+      }
+      case '--vms': run.vms = parseCount(value(), a, 1, 8); break;
+      case '--vm-memory': run.vmMemory = parseSize(value(), a); break;
       case '--smp': case '-smp': run.smp = parseCount(value(), a, 1, 8); break;
       case '--max-insns': run.maxInsns = parseCount(value(), a, 1, Number.MAX_SAFE_INTEGER); break;
       case '--timeout': {
@@ -162,6 +189,16 @@ export function parseArgs(argv: string[]): Command {
     throw new UsageError('give either a program or --kernel, not both');
   }
   if (name === 'dumpdtb' && arg === undefined) throw new UsageError('dumpdtb: give the output file');
+  if (run.mode === 'vm') {
+    if (run.bios !== undefined && run.bios !== 'none') {
+      throw new UsageError('--mode vm: the VMM is the machine\'s firmware and hypervisor; --bios cannot be used with it');
+    }
+    if (run.drives.length > 0 || run.entropySeed !== undefined || run.virtioConsole !== undefined) {
+      throw new UsageError('--mode vm: virtio devices for guests are not available yet (--drive, --device)');
+    }
+    if (run.vms * run.smp > 8) throw new UsageError(`--vms ${run.vms} with --smp ${run.smp}: at most 8 vCPUs in all (one hart each)`);
+    if (!run.memorySet) run.memory = Math.min(2048 * MiB, run.vms * run.vmMemory + 64 * MiB);
+  }
   return { name, run, arg };
 }
 
@@ -207,6 +244,18 @@ Options (QEMU-like):
   --trace KINDS        write a trace: comma-separated insn, trap, mmu
   --trace-file FILE    where the trace goes (default vmscope.trace)
   --stats              print a summary on exit (instructions, MIPS, traps, TLB hit rate)
+
+Virtualization (docs/vmm.md):
+  --mode bare|vm       bare (default): the program runs on the machine itself (its own
+                       hypervisor, if any, uses the H extension); vm: the built-in VMM runs
+                       the kernel/program as a guest in VS-mode, with its own SBI
+  --mmu nested|shadow  --mode vm: G-stage tables built from the VM's memory map (nested,
+                       default) or shadow page tables
+  --vms N              --mode vm: run N VMs of the same kernel (default 1); each VM has
+                       --smp vCPUs, each pinned to a hart of its own (8 in all at most)
+  --vm-memory SIZE     --mode vm: guest RAM per VM at 0x80000000 (default 128M), backed page
+                       by page as the guest touches it; -m (host RAM) defaults to what the VMs
+                       need plus 64M
 
 Console: the guest's UART is stdin/stdout. On a terminal, input is raw and Ctrl-A X quits
 (Ctrl-A H lists the keys); with a pipe, end of input does not end the run.

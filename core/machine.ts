@@ -12,6 +12,7 @@ import { MIP_MSIP, MIP_MTIP, MIP_STIP, MIP_VSTIP } from './cpu/causes';
 import { MENVCFG_STCE_HI, henvcfgHi } from './cpu/csr';
 import { toBig } from './util/int64';
 import { peekInsn } from './cpu/debugAccess';
+import { ExitHandling, ExitLog, reasonOfTrap } from './vmm/exits';
 
 export interface MachineOptions {
   /** RAM size in bytes (multiple of 4 KiB, at most 2 GiB). */
@@ -42,6 +43,8 @@ export interface MachineStats {
   tlbHits: number;
   tlbMisses: number;
   pageWalks: number;
+  /** Memory references made by page walks (1D: up to 5 per walk; 2D two-stage walks: up to 35). */
+  walkRefs: number;
   l1Refills: number;
   codeInvalidations: number;
   mtime: number;
@@ -58,6 +61,8 @@ export class Machine {
   readonly ram: Ram;
   readonly bus: Bus;
   readonly harts: Hart[] = [];
+  /** VM exits (traps from V=1 into a hypervisor), recorded for every guest whoever its hypervisor is. */
+  readonly exits = new ExitLog();
   readonly clint: Clint;
   readonly codeCache: CodeCache;
   /** mtime frequency (10 MHz, one tick per 10 instructions: a nominal 100 MIPS hart). */
@@ -92,6 +97,9 @@ export class Machine {
       mtime: () => this.mtime(),
       onTrap: null,
       firmware: null,
+      hypervisor: null,
+      onGuestExit: (h) => this.recordExit(h),
+      onGuestEntry: (h) => this.exits.closeOpen(h.id, h.cycles),
       onWalk: null,
       markCodePage: (off) => this.markCodePage(off),
       onStimecmpChange: () => this.updateTimers(),
@@ -213,6 +221,29 @@ export class Machine {
     this.hartHost.firmware = fn;
   }
 
+  /** Installs a hypervisor written in TypeScript: fn runs after every trap into HS-mode (see core/vmm). */
+  setHypervisor(fn: ((h: Hart) => void) | null): void {
+    this.hartHost.hypervisor = fn;
+  }
+
+  /** Which VM and vCPU a hart's guest is: by default the guest's VMID and the hart number (a user's hypervisor). */
+  exitContext: (h: Hart) => [vm: number, vcpu: number] = (h) => [h.hgatpVmid, h.id];
+
+  /** The exit just taken by h (its trap from V=1), recorded as the trap shows it; a hypervisor refines it. */
+  private recordExit(h: Hart): void {
+    const t = h.lastTrap;
+    const [vm, vcpu] = this.exitContext(h);
+    const gpa = t.tval2Lo !== 0 || t.tval2Hi !== 0
+      ? ((t.tval2Hi >>> 0) * 4294967296 + (t.tval2Lo >>> 0)) * 4 + (t.tinst === 0x3000 || t.tinst === 0x3020 ? 0 : t.tvalLo & 3)
+      : 0;
+    this.lastExitSeq = this.exits.record(h.id, vm, vcpu, this.mtime(), reasonOfTrap(t.cause, t.interrupt),
+      t.interrupt ? t.cause | 0x80000000 : t.cause, t.epcLo, t.epcHi, t.tvalLo, t.tvalHi, gpa, t.tinst,
+      ExitHandling.GUEST_HYPERVISOR, h.cycles);
+  }
+
+  /** seq of the exit recorded last (a hypervisor hook updates it). */
+  lastExitSeq = -1;
+
   /** Makes run() return 'stopped' as soon as the current instruction completes. */
   requestStop(): void {
     this.stopFlag = true;
@@ -330,13 +361,13 @@ export class Machine {
   }
 
   stats(): MachineStats {
-    let exceptions = 0, interrupts = 0, hits = 0, misses = 0, walks = 0, refills = 0;
+    let exceptions = 0, interrupts = 0, hits = 0, misses = 0, walks = 0, refills = 0, refs = 0;
     for (const h of this.harts) {
       exceptions += h.exceptions; interrupts += h.interrupts;
-      hits += h.tlb.hits; misses += h.tlb.misses; walks += h.walks; refills += h.l1Misses;
+      hits += h.tlb.hits; misses += h.tlb.misses; walks += h.walks; refills += h.l1Misses; refs += h.walkRefs;
     }
     return {
-      instret: this.totalInstret(), exceptions, interrupts, tlbHits: hits, tlbMisses: misses, pageWalks: walks,
+      instret: this.totalInstret(), exceptions, interrupts, tlbHits: hits, tlbMisses: misses, pageWalks: walks, walkRefs: refs,
       l1Refills: refills, codeInvalidations: this.codeCache.invalidations, mtime: this.mtime(),
     };
   }

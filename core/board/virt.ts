@@ -28,7 +28,8 @@ import { FinishRequest, FINISHER_BASE, FINISHER_SIZE, TestFinisher } from '../de
 import { Htif } from '../devices/htif';
 import { CLINT_BASE, CLINT_SIZE, MTIMECMP } from '../devices/clint';
 import { buildVirtDtb } from './virtDtb';
-import { ElfImage, LoadError, isElf, parseElf } from '../loader/elf';
+import { ElfImage, LoadError } from '../loader/elf';
+import { type ImageFile, placeImage } from '../loader/place';
 import { SymbolTable } from '../loader/symbols';
 
 export const RAM_BASE = Machine.RAM_BASE;
@@ -53,8 +54,7 @@ export interface BoardConfig {
   rtcEpochMs?: number;
 }
 
-/** A file given to the board: its name (for messages) and contents. */
-export interface ImageFile { name: string; bytes: Uint8Array }
+export type { ImageFile } from '../loader/place';
 
 export interface BootConfig {
   /** Firmware at 0x8000_0000 entered in M-mode; undefined = none (the kernel is entered directly). */
@@ -275,33 +275,9 @@ export class VirtBoard {
   /** Loads an ELF (at its physical addresses) or a raw image (at `rawBase`); returns its extent and entry. */
   private loadImage(file: ImageFile, rawBase: number): { start: number; end: number; entry: bigint } {
     const m = this.machine;
-    const ramEnd = RAM_BASE + m.ramSize;
-    const bytes = file.bytes;
-    if (bytes.length === 0) throw new LoadError(`${file.name}: file is empty`);
-    if (isElf(bytes)) {
-      const elf = parseElf(bytes, file.name);
-      let start = Infinity, end = 0;
-      for (const [i, s] of elf.segments.entries()) {
-        if (s.paddr < RAM_BASE || s.paddr + s.memsz > ramEnd) {
-          throw new LoadError(`${file.name}: segment ${i} [0x${s.paddr.toString(16)}, 0x${(s.paddr + s.memsz).toString(16)}) ` +
-            `is outside RAM [0x${RAM_BASE.toString(16)}, 0x${ramEnd.toString(16)}) — try a larger -m`);
-        }
-        start = Math.min(start, s.paddr);
-        end = Math.max(end, s.paddr + s.memsz);
-      }
-      for (const s of elf.segments) {
-        m.writePhys(s.paddr, s.data);
-        if (s.memsz > s.data.length) m.writePhys(s.paddr + s.data.length, new Uint8Array(s.memsz - s.data.length));
-      }
-      this.addSymbols(elf);
-      return { start, end, entry: elf.entry };
-    }
-    if (rawBase + bytes.length > ramEnd) {
-      throw new LoadError(`${file.name}: raw image of ${bytes.length} bytes at 0x${rawBase.toString(16)} does not fit in RAM ` +
-        `(ends at 0x${ramEnd.toString(16)}) — try a larger -m`);
-    }
-    m.writePhys(rawBase, bytes);
-    return { start: rawBase, end: rawBase + bytes.length, entry: BigInt(rawBase) };
+    const r = placeImage(file, rawBase, RAM_BASE, RAM_BASE + m.ramSize, (pa, bytes) => m.writePhys(pa, bytes));
+    if (r.elf !== undefined) this.addSymbols(r.elf);
+    return r;
   }
 
   private addSymbols(elf: ElfImage): void {

@@ -13,12 +13,13 @@ export interface DtbConfig {
   mmuType: string;
   bootargs?: string;
   initrd?: { start: number; end: number };
-  clint: { base: number; size: number };
   uart: { base: number; size: number; irq?: number; clockHz: number };
-  finisher: { base: number; size: number };
-  plic: { base: number; size: number; sources: number };
-  rtc: { base: number; size: number; irq: number };
-  virtio: { base: number; stride: number; size: number; slots: number; irq: number };
+  /** Devices a board may leave out (a VM's board has only what its hypervisor emulates). */
+  clint?: { base: number; size: number };
+  finisher?: { base: number; size: number };
+  plic?: { base: number; size: number; sources: number };
+  rtc?: { base: number; size: number; irq: number };
+  virtio?: { base: number; stride: number; size: number; slots: number; irq: number };
 }
 
 const PH_CPU_INTC = 1;           // phandles 1..harts: per-hart interrupt controllers
@@ -65,47 +66,59 @@ export function buildVirtDtb(cfg: DtbConfig): Uint8Array {
 
   w.beginNode('soc').prop('#address-cells', 2).prop('#size-cells', 2).prop('compatible', 'simple-bus').prop('ranges', null);
 
-  const clintIrqs: number[] = [];
-  for (let i = 0; i < cfg.harts; i++) clintIrqs.push(PH_CPU_INTC + i, 3, PH_CPU_INTC + i, 7);   // MSI, MTI
-  w.beginNode(`clint@${hex(cfg.clint.base)}`)
-    .prop('compatible', ['sifive,clint0', 'riscv,clint0'])
-    .prop('reg', reg64(cfg.clint.base, cfg.clint.size)).prop('interrupts-extended', clintIrqs).endNode();
+  if (cfg.clint !== undefined) {
+    const clintIrqs: number[] = [];
+    for (let i = 0; i < cfg.harts; i++) clintIrqs.push(PH_CPU_INTC + i, 3, PH_CPU_INTC + i, 7);   // MSI, MTI
+    w.beginNode(`clint@${hex(cfg.clint.base)}`)
+      .prop('compatible', ['sifive,clint0', 'riscv,clint0'])
+      .prop('reg', reg64(cfg.clint.base, cfg.clint.size)).prop('interrupts-extended', clintIrqs).endNode();
+  }
 
-  const plicIrqs: number[] = [];
-  for (let i = 0; i < cfg.harts; i++) plicIrqs.push(PH_CPU_INTC + i, 11, PH_CPU_INTC + i, 9);   // M and S external
-  w.beginNode(`plic@${hex(cfg.plic.base)}`)
-    .prop('phandle', phPlic(cfg)).prop('riscv,ndev', cfg.plic.sources - 1)
-    .prop('reg', reg64(cfg.plic.base, cfg.plic.size)).prop('interrupts-extended', plicIrqs)
-    .prop('interrupt-controller', null).prop('compatible', ['sifive,plic-1.0.0', 'riscv,plic0'])
-    .prop('#address-cells', 0).prop('#interrupt-cells', 1).endNode();
+  if (cfg.plic !== undefined) {
+    const plicIrqs: number[] = [];
+    for (let i = 0; i < cfg.harts; i++) plicIrqs.push(PH_CPU_INTC + i, 11, PH_CPU_INTC + i, 9);   // M and S external
+    w.beginNode(`plic@${hex(cfg.plic.base)}`)
+      .prop('phandle', phPlic(cfg)).prop('riscv,ndev', cfg.plic.sources - 1)
+      .prop('reg', reg64(cfg.plic.base, cfg.plic.size)).prop('interrupts-extended', plicIrqs)
+      .prop('interrupt-controller', null).prop('compatible', ['sifive,plic-1.0.0', 'riscv,plic0'])
+      .prop('#address-cells', 0).prop('#interrupt-cells', 1).endNode();
+  }
 
   w.beginNode(`serial@${hex(cfg.uart.base)}`)
     .prop('compatible', 'ns16550a').prop('reg', reg64(cfg.uart.base, cfg.uart.size))
     .prop('clock-frequency', cfg.uart.clockHz);
-  if (cfg.uart.irq !== undefined) w.prop('interrupts', cfg.uart.irq).prop('interrupt-parent', phPlic(cfg));
+  if (cfg.uart.irq !== undefined && cfg.plic !== undefined) w.prop('interrupts', cfg.uart.irq).prop('interrupt-parent', phPlic(cfg));
   w.endNode();
 
   // virtio-mmio transports, highest address first as QEMU writes them (kernels probe them in DTB order)
-  for (let n = cfg.virtio.slots - 1; n >= 0; n--) {
-    const base = cfg.virtio.base + n * cfg.virtio.stride;
-    w.beginNode(`virtio_mmio@${hex(base)}`)
-      .prop('interrupts', cfg.virtio.irq + n).prop('interrupt-parent', phPlic(cfg))
-      .prop('reg', reg64(base, cfg.virtio.stride)).prop('compatible', 'virtio,mmio').endNode();
+  if (cfg.virtio !== undefined && cfg.plic !== undefined) {
+    for (let n = cfg.virtio.slots - 1; n >= 0; n--) {
+      const base = cfg.virtio.base + n * cfg.virtio.stride;
+      w.beginNode(`virtio_mmio@${hex(base)}`)
+        .prop('interrupts', cfg.virtio.irq + n).prop('interrupt-parent', phPlic(cfg))
+        .prop('reg', reg64(base, cfg.virtio.stride)).prop('compatible', 'virtio,mmio').endNode();
+    }
   }
 
-  w.beginNode(`rtc@${hex(cfg.rtc.base)}`)
-    .prop('interrupts', cfg.rtc.irq).prop('interrupt-parent', phPlic(cfg))
-    .prop('reg', reg64(cfg.rtc.base, cfg.rtc.size)).prop('compatible', 'google,goldfish-rtc').endNode();
+  if (cfg.rtc !== undefined && cfg.plic !== undefined) {
+    w.beginNode(`rtc@${hex(cfg.rtc.base)}`)
+      .prop('interrupts', cfg.rtc.irq).prop('interrupt-parent', phPlic(cfg))
+      .prop('reg', reg64(cfg.rtc.base, cfg.rtc.size)).prop('compatible', 'google,goldfish-rtc').endNode();
+  }
 
-  w.beginNode(`test@${hex(cfg.finisher.base)}`)
-    .prop('compatible', ['sifive,test1', 'sifive,test0', 'syscon'])
-    .prop('reg', reg64(cfg.finisher.base, cfg.finisher.size)).prop('phandle', phTest(cfg)).endNode();
+  if (cfg.finisher !== undefined) {
+    w.beginNode(`test@${hex(cfg.finisher.base)}`)
+      .prop('compatible', ['sifive,test1', 'sifive,test0', 'syscon'])
+      .prop('reg', reg64(cfg.finisher.base, cfg.finisher.size)).prop('phandle', phTest(cfg)).endNode();
+  }
   w.endNode();   // soc
 
-  w.beginNode('poweroff').prop('compatible', 'syscon-poweroff').prop('regmap', phTest(cfg))
-    .prop('offset', 0).prop('value', 0x5555).endNode();
-  w.beginNode('reboot').prop('compatible', 'syscon-reboot').prop('regmap', phTest(cfg))
-    .prop('offset', 0).prop('value', 0x7777).endNode();
+  if (cfg.finisher !== undefined) {
+    w.beginNode('poweroff').prop('compatible', 'syscon-poweroff').prop('regmap', phTest(cfg))
+      .prop('offset', 0).prop('value', 0x5555).endNode();
+    w.beginNode('reboot').prop('compatible', 'syscon-reboot').prop('regmap', phTest(cfg))
+      .prop('offset', 0).prop('value', 0x7777).endNode();
+  }
 
   w.endNode();
   return w.finish();

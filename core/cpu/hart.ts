@@ -267,7 +267,12 @@ export class Hart {
 
   /** Sets the privilege mode and the virtualization mode V. */
   setMode(p: number, virt: boolean): void {
-    if (p !== this.priv || virt !== this.virt) { this.priv = p; this.virt = virt; this.mmuContextChanged(); }
+    if (p !== this.priv || virt !== this.virt) {
+      const entering = virt && !this.virt;
+      this.priv = p; this.virt = virt;
+      this.mmuContextChanged();
+      if (entering && this.host.onGuestEntry !== null) this.host.onGuestEntry(this);
+    }
   }
 
   // ---------------- traps (machine.adoc "Machine Trap Delegation", supervisor.adoc) ----------------
@@ -361,7 +366,9 @@ export class Hart {
     this.breakLoop = true;
     this.irqCheck = true;
     if (this.host.onTrap !== null) this.host.onTrap(this);
-    if (!toHS && this.host.firmware !== null) this.host.firmware(this);
+    if (fromV && !toVS && this.host.onGuestExit !== null) this.host.onGuestExit(this);
+    if (!toHS) { if (this.host.firmware !== null) this.host.firmware(this); }
+    else if (!toVS && this.host.hypervisor !== null) this.host.hypervisor(this);
   }
 
   /**

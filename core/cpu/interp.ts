@@ -66,10 +66,11 @@ function runLoop(h: Hart, budget: number, cc: CodeCache): number {
 
   while (left > 0) {
     if ((pcLo & -4096) !== fTagLo || pcHi !== fTagHi) {
-      h.pcLo = pcLo; h.pcHi = pcHi;
+      h.pcLo = pcLo; h.pcHi = pcHi; h.cycles = cyclesEnd - left;
       if (!refillFetch(h)) {
         left--; h.trappedSlots++;
         pcLo = h.pcLo; pcHi = h.pcHi; fTagLo = h.fetchTagLo; fTagHi = h.fetchTagHi;
+        if (h.waiting) break;
         continue;
       }
       const p = fetchPage.off >>> 12;
@@ -91,6 +92,7 @@ function runLoop(h: Hart, budget: number, cc: CodeCache): number {
         if (upper < 0) {
           h.trappedSlots++;
           pcLo = h.pcLo; pcHi = h.pcHi; fTagLo = h.fetchTagLo; fTagHi = h.fetchTagHi;
+          if (h.waiting) break;
           continue;
         }
         code = cc.scratch;
@@ -347,6 +349,8 @@ function runLoop(h: Hart, budget: number, cc: CodeCache): number {
     if (st === S_TRAP) {
       h.trappedSlots++;
       pcLo = h.pcLo; pcHi = h.pcHi; fTagLo = h.fetchTagLo; fTagHi = h.fetchTagHi;
+      // a trap handler written in TypeScript (firmware, VMM) may have stopped the hart
+      if (h.waiting) break;
       continue;
     }
     if (st === S_JUMP) { pcLo = h.pcLo; pcHi = h.pcHi; break; }

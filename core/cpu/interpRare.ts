@@ -202,6 +202,9 @@ export function execAlu(h: Hart, op: number, d: number, a: number, b: number, im
 export function execSystem(h: Hart, w: number, imm: number, instretNow: number, cyclesNow: number): number {
   const op = w & 255, d = (w >>> 8) & 63, s = (w >>> 14) & 31, b = (w >>> 19) & 31;
   const xl = h.xl, xh = h.xh;
+  // Counters as of this instruction: CSR reads see them, and trap hooks (VM-exit records) read the cycle count.
+  h.instret = instretNow;
+  h.cycles = cyclesNow;
   switch (op) {
     case Op.ECALL:
       h.raise(h.priv === PRIV_M ? Exc.ECALL_M : h.priv === PRIV_U ? Exc.ECALL_U : h.virt ? Exc.ECALL_VS : Exc.ECALL_S, 0, 0);
@@ -211,8 +214,6 @@ export function execSystem(h: Hart, w: number, imm: number, instretNow: number, 
 
     // ---------------- Zicsr ----------------
     case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI: {
-      h.instret = instretNow;
-      h.cycles = cyclesNow;
       const csr = imm & 0xfff;
       const isImm = op >= Op.CSRRWI;
       const slo = isImm ? s : xl[s], shi = isImm ? 0 : xh[s];

@@ -1,0 +1,101 @@
+// Guest physical memory: host frames handed out page by page, and each VM's pmap (guest physical page →
+// host physical page), filled lazily on first use.
+
+import type { Bus } from '../devices/bus';
+
+/** The host's free 4 KiB frames: the VMM's only memory allocator (guest pages and its own tables). */
+export class HostFrames {
+  private next: number;
+  private readonly free: number[] = [];
+  /** Frames in use. */
+  used = 0;
+
+  /** Frames [base, base + size) of host RAM belong to the VMM. */
+  constructor(private readonly bus: Bus, private readonly base: number, private readonly size: number) {
+    this.next = base;
+  }
+
+  /** Allocates a zeroed frame; returns its host physical address, or -1 when host memory is exhausted. */
+  alloc(): number {
+    let pa: number;
+    if (this.free.length > 0) pa = this.free.pop()!;
+    else if (this.next + 4096 <= this.base + this.size) { pa = this.next; this.next += 4096; }
+    else return -1;
+    const ram = this.bus.ram;
+    const off = ram.offsetOf(pa, 4096);
+    ram.u8.fill(0, off, off + 4096);
+    this.bus.noteRamWrite(off, 4096);     // a recycled frame may have held decoded code
+    this.used++;
+    return pa;
+  }
+
+  /** Allocates `n` contiguous zeroed frames aligned to n × 4 KiB (a G-stage root); -1 if none. */
+  allocAligned(n: number): number {
+    const align = n * 4096;
+    const start = Math.ceil((this.next - this.base) / align) * align + this.base;
+    if (start + align > this.base + this.size) return -1;
+    for (let pa = this.next; pa < start; pa += 4096) this.free.push(pa);
+    this.next = start + align;
+    const ram = this.bus.ram;
+    const off = ram.offsetOf(start, align);
+    ram.u8.fill(0, off, off + align);
+    this.bus.noteRamWrite(off, align);
+    this.used += n;
+    return start;
+  }
+
+  release(pa: number): void {
+    this.free.push(pa);
+    this.used--;
+  }
+
+  /** Frames still available. */
+  available(): number {
+    return this.free.length + (this.base + this.size - this.next) / 4096;
+  }
+}
+
+/** One VM's guest physical RAM [base, base + size): which host frame backs each guest page (0 = none yet). */
+export class Pmap {
+  private readonly host: Float64Array;
+  /** Guest pages backed so far. */
+  live = 0;
+
+  constructor(readonly base: number, readonly size: number, private readonly frames: HostFrames) {
+    this.host = new Float64Array(size / 4096);
+  }
+
+  /** Whether gpa is guest RAM. */
+  contains(gpa: number): boolean {
+    return gpa >= this.base && gpa < this.base + this.size;
+  }
+
+  /** The host physical address of guest RAM page `gpa` (page aligned), backing it if `allocate`; -1 if gpa is
+   *  not guest RAM, not backed (and not allocated), or host memory is exhausted. */
+  hostPage(gpa: number, allocate: boolean): number {
+    if (!this.contains(gpa)) return -1;
+    const i = Math.floor((gpa - this.base) / 4096);
+    let pa = this.host[i];
+    if (pa === 0) {
+      if (!allocate) return -1;
+      pa = this.frames.alloc();
+      if (pa < 0) return -1;
+      this.host[i] = pa;
+      this.live++;
+    }
+    return pa;
+  }
+
+  /** The host address of guest byte gpa (backing its page); -1 outside guest RAM. */
+  hostAddr(gpa: number, allocate: boolean): number {
+    const page = this.hostPage(gpa - (gpa % 4096), allocate);
+    return page < 0 ? -1 : page + (gpa % 4096);
+  }
+
+  /** Every backed guest page: [guest physical, host physical] pairs (for the debugger). */
+  mappings(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.host.length; i++) if (this.host[i] !== 0) out.push([this.base + i * 4096, this.host[i]]);
+    return out;
+  }
+}

@@ -1,0 +1,438 @@
+// The built-in VMM: a hypervisor written in TypeScript that runs as the machine's HS-level software. It hosts
+// VMs whose vCPUs are ordinary S-mode kernels running in VS-mode, each vCPU pinned to a hart of its own (no
+// world switches: the hart's VS CSRs are the vCPU's). Traps from a guest into HS-mode reach handleTrap(),
+// which serves them natively (SBI calls, guest-page faults, device emulation) and returns with an SRET, as
+// a hypervisor's trap handler would.
+//
+// Memory is virtualized per VM either with nested paging (the VMM builds G-stage tables from the VM's pmap on
+// guest-page faults; the hardware walks both stages) or with shadow paging (shadow.ts). See docs/vmm.md.
+
+import type { Machine } from '../machine';
+import { Hart, PRIV_S, PRIV_U } from '../cpu/hart';
+import { Exc, S_INTS, VS_INTS } from '../cpu/causes';
+import { Csr, HSTATUS_SPV, HSTATUS_SPVP, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP } from '../cpu/csrNumbers';
+import { MENVCFG_ADUE_HI, MENVCFG_STCE_HI, csrWrite } from '../cpu/csr';
+import { decode } from '../isa/decode';
+import { Op } from '../isa/opcodes';
+import { TwoStageRequest, TwoStageResult } from '../mmu/twoStage';
+import { Access, PagingMode, WalkStatus } from '../mmu/walk';
+import { prepareGuestWalk } from '../cpu/mem';
+import { transformInsn } from '../cpu/tinst';
+import { buildVirtDtb } from '../board/virtDtb';
+import { UART_BASE, UART_SIZE } from '../devices/uart16550';
+import { VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE } from '../devices/virtio/mmio';
+import { type ImageFile, placeImage } from '../loader/place';
+import { LoadError } from '../loader/elf';
+import { HostFrames, Pmap } from './pmap';
+import { GStageTables } from './gstage';
+import { ExitHandling, ExitReason } from './exits';
+import { GuestSbi } from './sbi';
+import { VirtUart } from './vuart';
+
+export type MmuMode = 'nested' | 'shadow';
+
+/** One VM to create. */
+export interface VmConfig {
+  kernel: ImageFile;
+  initrd?: ImageFile;
+  append?: string;
+  /** Guest RAM in bytes (at guest physical 0x8000_0000). */
+  memory: number;
+  vcpus: number;
+  mmu: MmuMode;
+}
+
+/** What the VMM needs from around it. */
+export interface VmmHost {
+  /** Console output of VM `vm` (its UART and SBI console). */
+  console(vm: number, bytes: Uint8Array): void;
+  /** Every VM has shut down: the machine exits with this code. */
+  exit(code: number): void;
+}
+
+export const GUEST_RAM_BASE = 0x8000_0000;
+const VIRTIO_END = VIRTIO_MMIO_BASE + VIRTIO_MMIO_SLOTS * VIRTIO_MMIO_STRIDE;
+/** The ISA a guest sees: the host's without H (no nested virtualization) and without Svadu. */
+export const GUEST_ISA = 'rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb_zbs_zicond_sstc';
+const GUEST_ISA_EXTENSIONS = ['i', 'm', 'a', 'f', 'd', 'c', 'zicntr', 'zicsr', 'zifencei', 'zihpm', 'zba', 'zbb', 'zbs', 'zicond', 'sstc'];
+/** Exceptions a guest kernel handles itself (hedeleg): everything of its own except what the VMM must see. */
+const GUEST_EXCEPTIONS = (1 << Exc.INSN_MISALIGNED) | (1 << Exc.INSN_ACCESS) | (1 << Exc.ILLEGAL_INSN) | (1 << Exc.BREAKPOINT) |
+  (1 << Exc.LOAD_MISALIGNED) | (1 << Exc.LOAD_ACCESS) | (1 << Exc.STORE_MISALIGNED) | (1 << Exc.STORE_ACCESS) |
+  (1 << Exc.ECALL_U) | (1 << Exc.INSN_PAGE_FAULT) | (1 << Exc.LOAD_PAGE_FAULT) | (1 << Exc.STORE_PAGE_FAULT);
+/** Everything but ecall from M goes to HS (medeleg); what the guest handles goes on to VS. */
+const HS_EXCEPTIONS = 0xb7ff | (0xf << 20);
+
+export const enum VcpuState { STOPPED = 0, STARTED = 1 }
+
+export class Vcpu {
+  state = VcpuState.STOPPED;
+  constructor(readonly vm: Vm, readonly index: number, readonly hart: Hart) {}
+}
+
+export class Vm {
+  readonly vcpus: Vcpu[] = [];
+  readonly pmap: Pmap;
+  readonly gstage: GStageTables;
+  readonly uart: VirtUart;
+  /** Where the guest's kernel starts, and its DTB. */
+  entry = 0n;
+  dtbAddr = 0;
+  /** Set when the guest shut down (SBI SRST): its exit status. */
+  exitCode: number | undefined;
+  /** Guest-page faults that backed a new page. */
+  pagesMapped = 0;
+
+  constructor(readonly id: number, readonly config: VmConfig, readonly vmid: number, frames: HostFrames, machine: Machine,
+    console: (bytes: Uint8Array) => void) {
+    this.pmap = new Pmap(GUEST_RAM_BASE, config.memory, frames);
+    this.gstage = new GStageTables(machine.bus, frames);
+    this.uart = new VirtUart(console);
+  }
+}
+
+/** What a guest access to an emulated device decoded to. */
+interface MmioAccess { store: boolean; size: number; signed: boolean; reg: number; len: number }
+
+export class Vmm {
+  readonly vms: Vm[] = [];
+  readonly frames: HostFrames;
+  private readonly byHart: (Vcpu | undefined)[] = [];
+  private readonly sbi: GuestSbi;
+  private readonly tsReq = new TwoStageRequest();
+  private readonly tsRes = new TwoStageResult();
+
+  constructor(readonly machine: Machine, configs: VmConfig[], private readonly host: VmmHost) {
+    const total = configs.reduce((n, c) => n + c.vcpus, 0);
+    if (configs.length === 0) throw new LoadError('the VMM needs at least one VM');
+    if (total > machine.harts.length) {
+      throw new LoadError(`${total} vCPUs need as many harts; the machine has ${machine.harts.length}`);
+    }
+    for (const c of configs) {
+      if (c.mmu !== 'nested') throw new LoadError(`--mmu ${c.mmu}: only nested paging is available in this build`);
+    }
+    // All of host RAM is the VMM's: guest pages and its own tables come from one frame allocator.
+    this.frames = new HostFrames(machine.bus, GUEST_RAM_BASE, machine.ramSize);
+    let hart = 0;
+    configs.forEach((c, i) => {
+      const vm = new Vm(i, c, i + 1, this.frames, machine, (b) => host.console(i, b));
+      for (let k = 0; k < c.vcpus; k++) {
+        const v = new Vcpu(vm, k, machine.harts[hart]);
+        vm.vcpus.push(v);
+        this.byHart[hart++] = v;
+      }
+      this.vms.push(vm);
+    });
+    this.sbi = new GuestSbi(this);
+    machine.exitContext = (h) => {
+      const v = this.byHart[h.id];
+      return v === undefined ? [-1, h.id] : [v.vm.id, v.index];
+    };
+    machine.setHypervisor((h) => this.handleTrap(h));
+  }
+
+  /** Loads every VM's kernel (and initrd, DTB) into its memory and starts vCPU 0 of each; other harts park. */
+  boot(): void {
+    for (const vm of this.vms) this.loadVm(vm);
+    for (const h of this.machine.harts) {
+      const v = this.byHart[h.id];
+      this.setupHart(h, v);
+      if (v !== undefined && v.index === 0) this.startVcpu(v, v.vm.entry, BigInt(v.vm.dtbAddr));
+      else this.park(h);
+    }
+  }
+
+  /** The vCPU pinned to a hart. */
+  vcpuOf(h: Hart): Vcpu | undefined {
+    return this.byHart[h.id];
+  }
+
+  private loadVm(vm: Vm): void {
+    const c = vm.config;
+    const end = GUEST_RAM_BASE + c.memory;
+    const write = (gpa: number, bytes: Uint8Array) => this.writeGuest(vm, gpa, bytes);
+    const k = placeImage(c.kernel, GUEST_RAM_BASE + 2 * 1024 * 1024, GUEST_RAM_BASE, end, write);
+    vm.entry = k.entry;
+    let initrd: { start: number; end: number } | undefined;
+    if (c.initrd !== undefined) {
+      const size = c.initrd.bytes.length;
+      const start = Math.ceil((k.start + Math.min(c.memory / 2, 128 << 20)) / 4096) * 4096;
+      if (start + size > end) throw new LoadError(`${c.initrd.name}: initrd of ${size} bytes does not fit in the VM's memory`);
+      write(start, c.initrd.bytes);
+      initrd = { start, end: start + size };
+    }
+    const dtb = buildVirtDtb({
+      harts: c.vcpus, ramBase: GUEST_RAM_BASE, ramSize: c.memory, timebaseHz: this.machine.timebaseHz,
+      isa: GUEST_ISA, isaExtensions: GUEST_ISA_EXTENSIONS, mmuType: 'riscv,sv57', bootargs: c.append, initrd,
+      uart: { base: UART_BASE, size: UART_SIZE, clockHz: 3_686_400 },
+    });
+    vm.dtbAddr = Math.floor((end - dtb.length) / (2 << 20)) * (2 << 20);
+    if (vm.dtbAddr < k.end) vm.dtbAddr = Math.floor((end - dtb.length) / 8) * 8;
+    write(vm.dtbAddr, dtb);
+  }
+
+  /** Writes bytes into a VM's guest physical memory (backing the pages). */
+  writeGuest(vm: Vm, gpa: number, bytes: Uint8Array): void {
+    const ram = this.machine.bus.ram;
+    let done = 0;
+    while (done < bytes.length) {
+      const a = gpa + done;
+      const n = Math.min(bytes.length - done, 4096 - (a % 4096));
+      const hpa = vm.pmap.hostAddr(a, true);
+      if (hpa < 0) throw new LoadError(`guest memory exhausted or 0x${a.toString(16)} outside the VM's RAM`);
+      const off = ram.offsetOf(hpa, n);
+      ram.u8.set(bytes.subarray(done, done + n), off);
+      this.machine.bus.noteRamWrite(off, n);
+      done += n;
+    }
+  }
+
+  /** Reads bytes of a VM's guest physical memory; null if any byte is outside its RAM (unbacked pages read 0). */
+  readGuest(vm: Vm, gpa: number, len: number): Uint8Array | null {
+    if (len < 0 || !vm.pmap.contains(gpa) || (len > 0 && !vm.pmap.contains(gpa + len - 1))) return null;
+    const out = new Uint8Array(len);
+    const ram = this.machine.bus.ram;
+    for (let done = 0; done < len;) {
+      const a = gpa + done;
+      const n = Math.min(len - done, 4096 - (a % 4096));
+      const hpa = vm.pmap.hostAddr(a, false);
+      if (hpa >= 0) { const off = ram.offsetOf(hpa, n); out.set(ram.u8.subarray(off, off + n), done); }
+      done += n;
+    }
+    return out;
+  }
+
+  /** M- and HS-level set-up of a hart for its vCPU, as the VMM's boot code would do it. */
+  private setupHart(h: Hart, v: Vcpu | undefined): void {
+    h.pmp.writeAddr(0, 2 ** 54 - 1);                  // PMP open: isolation is the G stage's job
+    h.pmp.writeCfg(0, 0x1f, 0);
+    h.medeleg = HS_EXCEPTIONS;
+    h.mideleg = S_INTS | VS_INTS;
+    h.mcounteren = 7;
+    h.menvcfgHi |= MENVCFG_STCE_HI | MENVCFG_ADUE_HI;
+    h.mstatus |= 1 << 13;                               // FS = Initial: guests may use the FPU
+    h.hedeleg = GUEST_EXCEPTIONS;
+    h.hideleg = VS_INTS;
+    h.hcounteren = 7;
+    // Sstc for the guest (it may program vstimecmp through stimecmp), and hardware A/D updates in its tables.
+    h.henvcfgHi = MENVCFG_STCE_HI | MENVCFG_ADUE_HI;
+    if (v !== undefined) {
+      w(h, Csr.HGATP, (8n << 60n) | (BigInt(v.vm.vmid) << 44n) | BigInt(v.vm.gstage.root / 4096));
+    }
+    h.tlb.flushAll();
+    h.mmuContextChanged();
+  }
+
+  /** Starts a vCPU at `pc` in VS-mode with a0 = its hart id, a1 = `arg` (SBI HSM hart_start, boot). */
+  startVcpu(v: Vcpu, pc: bigint, arg: bigint): void {
+    const h = v.hart;
+    h.vsstatus = 0;
+    h.vsatpMode = 0; h.vsatpAsid = 0; h.vsatpPpn = 0;
+    h.mie = 0;
+    h.mipSw &= ~VS_INTS;
+    h.vstimecmpLo = -1; h.vstimecmpHi = -1;
+    h.setX(10, BigInt(v.index));
+    h.setX(11, arg);
+    h.setPc(pc);
+    h.hstatus = (h.hstatus & ~HSTATUS_SPVP) | HSTATUS_SPV | HSTATUS_SPVP;
+    h.setMode(PRIV_S, true);
+    h.waiting = false;
+    v.state = VcpuState.STARTED;
+    h.irqCheck = true;
+    h.host.onStimecmpChange(h);
+  }
+
+  /** Parks a hart that runs no vCPU (yet): it waits with nothing that could wake it. */
+  park(h: Hart): void {
+    h.mie = 0;
+    h.waiting = true;
+    h.setMode(PRIV_S, false);
+    const v = this.byHart[h.id];
+    if (v !== undefined) v.state = VcpuState.STOPPED;
+  }
+
+  // ---------------- exits ----------------
+
+  /** A trap into HS-mode: the hart is in HS with sepc/scause/stval/htval/htinst set by the trap. */
+  handleTrap(h: Hart): void {
+    const v = this.byHart[h.id];
+    const t = h.lastTrap;
+    const seq = this.machine.lastExitSeq;
+    const log = this.machine.exits;
+    if (v === undefined || !t.fromVirt) {
+      // The VMM itself never runs guest code at V=0: nothing to return to.
+      this.stopVm(v?.vm, 1, `trap into HS-mode from the hypervisor level (cause ${t.cause})`);
+      return;
+    }
+    if (t.interrupt) {
+      log.update(seq, ExitReason.INTERRUPT, ExitHandling.NONE);
+      this.resume(h);
+      return;
+    }
+    switch (t.cause) {
+      case Exc.ECALL_VS: {
+        const handled = this.sbi.call(v);
+        log.update(seq, ExitReason.SBI, handled ? ExitHandling.SBI_DONE : ExitHandling.STOPPED);
+        if (!handled) return;
+        advanceSepc(h, 4);
+        this.resume(h);
+        return;
+      }
+      case Exc.INSN_GUEST_PAGE_FAULT: case Exc.LOAD_GUEST_PAGE_FAULT: case Exc.STORE_GUEST_PAGE_FAULT:
+        this.guestPageFault(h, v, seq);
+        return;
+      case Exc.VIRTUAL_INSN:
+        // Nothing here is emulated for nested-mode guests: the guest gets the illegal instruction it would
+        // have got on hardware without the H extension.
+        log.update(seq, ExitReason.VIRTUAL_INSTRUCTION, ExitHandling.INJECTED);
+        this.inject(h, Exc.ILLEGAL_INSN, h.stvalLo, h.stvalHi);
+        return;
+      default:
+        log.update(seq, ExitReason.OTHER, ExitHandling.INJECTED);
+        this.inject(h, t.cause, h.stvalLo, h.stvalHi);
+    }
+  }
+
+  private guestPageFault(h: Hart, v: Vcpu, seq: number): void {
+    const vm = v.vm;
+    const log = this.machine.exits;
+    const implicit = h.htinst === 0x3000 || h.htinst === 0x3020;
+    const gpa = ((h.htvalHi >>> 0) * 4294967296 + (h.htvalLo >>> 0)) * 4 + (implicit ? 0 : h.stvalLo & 3);
+    const page = gpa - (gpa % 4096);
+    if (vm.pmap.contains(gpa)) {
+      const hpa = vm.pmap.hostPage(page, true);
+      if (hpa < 0 || !vm.gstage.map(page, hpa)) {
+        this.stopVm(vm, 1, `host memory exhausted backing guest physical 0x${page.toString(16)}`);
+        log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.STOPPED, gpa);
+        return;
+      }
+      vm.pagesMapped++;
+      log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.MAPPED, gpa);
+      this.resume(h);
+      return;
+    }
+    if (!implicit && ((gpa >= UART_BASE && gpa < UART_BASE + 0x1000) || (gpa >= VIRTIO_MMIO_BASE && gpa < VIRTIO_END))) {
+      if (this.emulateMmio(h, v, gpa)) { log.update(seq, ExitReason.MMIO, ExitHandling.EMULATED, gpa); return; }
+    }
+    // Nothing there: the guest gets the access fault real hardware would give it.
+    const cause = h.lastTrap.cause === Exc.INSN_GUEST_PAGE_FAULT ? Exc.INSN_ACCESS
+      : h.lastTrap.cause === Exc.LOAD_GUEST_PAGE_FAULT ? Exc.LOAD_ACCESS : Exc.STORE_ACCESS;
+    log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.INJECTED, gpa);
+    this.inject(h, cause, h.stvalLo, h.stvalHi);
+  }
+
+  /** Emulates the faulting load/store on the VM's UART page; false if it cannot be decoded (not a load/store). */
+  private emulateMmio(h: Hart, v: Vcpu, gpa: number): boolean {
+    const a = this.decodeAccess(h);
+    if (a === null) return false;
+    const uart = gpa < UART_BASE + 0x1000;
+    const off = gpa - UART_BASE;
+    if (a.store) {
+      if (uart) v.vm.uart.write(off, h.xl[a.reg] & (a.size >= 4 ? -1 : (1 << (8 * a.size)) - 1));
+    } else {
+      // The virtio-mmio slots read as empty (device ID 0: no device) until the VMM serves virtio devices.
+      let x = uart ? v.vm.uart.read(off) : 0;
+      if (a.signed && a.size < 4) x = (x << (32 - 8 * a.size)) >> (32 - 8 * a.size);
+      if (a.reg !== 0) { h.xl[a.reg] = x; h.xh[a.reg] = a.signed ? x >> 31 : 0; }
+    }
+    advanceSepc(h, a.len);
+    this.resume(h);
+    return true;
+  }
+
+  /**
+   * The load or store that trapped: from htinst when the hart wrote a transformed instruction, else by
+   * fetching the instruction at sepc through the guest's two stages (as HLVX would).
+   */
+  private decodeAccess(h: Hart): MmioAccess | null {
+    let t = h.htinst;
+    if ((t & 1) === 0) {
+      const bits = this.fetchGuestInsn(h);
+      if (bits < 0) return null;
+      t = transformInsn(bits, 0);
+      if (t === 0) return null;
+    }
+    const len = (t & 2) !== 0 ? 4 : 2;
+    const d = decode(t | 3);
+    switch (d.op) {
+      case Op.LB: return { store: false, size: 1, signed: true, reg: d.rd, len };
+      case Op.LBU: return { store: false, size: 1, signed: false, reg: d.rd, len };
+      case Op.LH: return { store: false, size: 2, signed: true, reg: d.rd, len };
+      case Op.LHU: return { store: false, size: 2, signed: false, reg: d.rd, len };
+      case Op.LW: return { store: false, size: 4, signed: true, reg: d.rd, len };
+      case Op.LWU: return { store: false, size: 4, signed: false, reg: d.rd, len };
+      case Op.LD: return { store: false, size: 8, signed: false, reg: d.rd, len };
+      case Op.SB: return { store: true, size: 1, signed: false, reg: d.rs2, len };
+      case Op.SH: return { store: true, size: 2, signed: false, reg: d.rs2, len };
+      case Op.SW: return { store: true, size: 4, signed: false, reg: d.rs2, len };
+      case Op.SD: return { store: true, size: 8, signed: false, reg: d.rs2, len };
+      default: return null;
+    }
+  }
+
+  /** The guest instruction at sepc (16 or 32 bits), read through the guest's translation without side effects. */
+  private fetchGuestInsn(h: Hart): number {
+    const ram = this.machine.bus.ram;
+    const read16 = (lo: number, hi: number): number => {
+      const priv = (h.mstatus & MSTATUS_SPP) !== 0 ? PRIV_S : PRIV_U;
+      prepareGuestWalk(h, this.tsReq, lo, hi, Access.FETCH, priv, true);
+      const st = h.vsatpMode === PagingMode.BARE && h.hgatpMode === PagingMode.BARE ? WalkStatus.OK
+        : h.twoStage.translate(this.tsReq, this.tsRes);
+      if (st !== WalkStatus.OK) return -1;
+      const off = ram.offsetOf(this.tsRes.ppn * 4096 + (lo & 4095), 2);
+      return off < 0 ? -1 : ram.u8[off] | (ram.u8[off + 1] << 8);
+    };
+    const low = read16(h.sepcLo, h.sepcHi);
+    if (low < 0 || (low & 3) !== 3) return low;
+    const lo2 = (h.sepcLo + 2) | 0;
+    const high = read16(lo2, (h.sepcHi + ((lo2 >>> 0) < 2 ? 1 : 0)) | 0);
+    return high < 0 ? -1 : (low | (high << 16)) >>> 0;
+  }
+
+  /**
+   * Passes an exception to the guest as if the hardware had delegated it (hypervisor.adoc "Trap Entry" into
+   * VS-mode): vsepc/vscause/vstval/vsstatus as a trap would write them, then resume at vstvec.
+   */
+  inject(h: Hart, cause: number, tvalLo: number, tvalHi: number): void {
+    const fromS = (h.mstatus & MSTATUS_SPP) !== 0;
+    h.vsepcLo = h.sepcLo; h.vsepcHi = h.sepcHi;
+    h.vscauseLo = cause; h.vscauseHi = 0;
+    h.vstvalLo = tvalLo; h.vstvalHi = tvalHi;
+    const vs = h.vsstatus;
+    h.vsstatus = (vs & ~(MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SIE)) | ((vs & MSTATUS_SIE) !== 0 ? MSTATUS_SPIE : 0) |
+      (fromS ? MSTATUS_SPP : 0);
+    h.sepcLo = h.vstvecLo & ~3; h.sepcHi = h.vstvecHi;
+    h.mstatus |= MSTATUS_SPP;            // the guest handler runs in VS-mode
+    this.resume(h);
+  }
+
+  /** Returns to the guest: SRET with hstatus.SPV = 1. */
+  resume(h: Hart): void {
+    h.hstatus |= HSTATUS_SPV;
+    h.sret();
+  }
+
+  /** Stops a VM (shutdown or fatal error); when no VM is left running the machine exits. */
+  stopVm(vm: Vm | undefined, code: number, why?: string): void {
+    if (vm !== undefined) {
+      if (why !== undefined) this.host.console(vm.id, new TextEncoder().encode(`\r\nvmscope vmm: vm${vm.id}: ${why}\r\n`));
+      if (vm.exitCode === undefined) vm.exitCode = code;
+      for (const c of vm.vcpus) this.park(c.hart);
+    }
+    if (vm === undefined || this.vms.every((x) => x.exitCode !== undefined)) {
+      const failed = this.vms.find((x) => (x.exitCode ?? 0) !== 0);
+      this.host.exit(vm === undefined ? code : failed?.exitCode ?? 0);
+    }
+  }
+}
+
+/** sepc += n (past the instruction the VMM completed for the guest). */
+function advanceSepc(h: Hart, n: number): void {
+  const lo = (h.sepcLo + n) | 0;
+  if ((lo >>> 0) < (h.sepcLo >>> 0)) h.sepcHi = (h.sepcHi + 1) | 0;
+  h.sepcLo = lo;
+}
+
+function w(h: Hart, num: number, v: bigint): void {
+  csrWrite(h, num, Number(v & 0xffffffffn) | 0, Number((v >> 32n) & 0xffffffffn) | 0);
+}
+
