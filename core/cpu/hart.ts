@@ -18,6 +18,8 @@ import type { HartHost } from './hartHost';
 import { hiOf, loOf, toBig, toBigSigned } from '../util/int64';
 
 export const PRIV_U = 0, PRIV_S = 1, PRIV_M = 3;
+/** Values of Hart.exitCredit. */
+export const EXIT_TRAPPED = 0, EXIT_RETIRED = 1, EXIT_INVISIBLE = 2;
 export const PRIV_NAMES = ['U', 'S', '?', 'M'];
 
 /** Number of entries in each of the hart's direct-mapped L1 TLBs (load, store): 16 MiB of reach. */
@@ -118,6 +120,13 @@ export class Hart {
   vsatpAsid = 0;
   vsatpPpn = 0;
   vstimecmpLo = -1; vstimecmpHi = -1;
+  /**
+   * How the interpreter counts the instruction slot of the trap just taken, as a TypeScript trap handler (the
+   * built-in VMM) decides: EXIT_TRAPPED (a trap: the default), EXIT_RETIRED (the handler completed the
+   * instruction for the guest: it counts as retired) or EXIT_INVISIBLE (the guest will simply run the
+   * instruction again, so the exit took no slot and no guest time). Read and reset by the interpreter.
+   */
+  exitCredit = 0;
   /** Set while an HLV/HSV (1) or HLVX (2) instruction makes its access as though V=1 (never fills the L1). */
   hlv = 0;
   /** Extra trap information the memory path sets right before raising: whether tval is a guest virtual

@@ -8,7 +8,7 @@
 
 import { Op } from '../isa/opcodes';
 import { CodeCache, UNDECODED } from './codeCache';
-import { Hart, L1_INVALID, L1_SIZE } from './hart';
+import { EXIT_INVISIBLE, EXIT_TRAPPED, Hart, L1_INVALID, L1_SIZE } from './hart';
 import { fetchPage, fetchUpperHalf, refillFetch } from './mem';
 import { S_BREAK, S_JUMP, S_OK, S_TRAP, execSystem, fillSlot, loadMiss, storeMiss } from './interpRare';
 import { lt64, ltu64, mul64, r, sll64, sra64, srl64 } from '../util/int64';
@@ -32,6 +32,17 @@ const XL = new Int32Array(33), XH = new Int32Array(33);
 
 /** The hart whose registers are in XL/XH (its xl/xh point there until another hart executes). */
 let resident: Hart | null = null;
+
+/**
+ * Accounts for the slot of a trap just taken (Hart.exitCredit): a trap counts as a trapped slot; an exit the
+ * hypervisor completed counts as a retired instruction; an invisible exit gives its slot back (returns 1).
+ */
+function slotOfTrap(h: Hart): number {
+  const c = h.exitCredit;
+  if (c === EXIT_TRAPPED) { h.trappedSlots++; return 0; }
+  h.exitCredit = EXIT_TRAPPED;
+  return c === EXIT_INVISIBLE ? 1 : 0;
+}
 
 export function execute(h: Hart, budget: number, cc: CodeCache): number {
   if (resident !== h) {
@@ -68,7 +79,8 @@ function runLoop(h: Hart, budget: number, cc: CodeCache): number {
     if ((pcLo & -4096) !== fTagLo || pcHi !== fTagHi) {
       h.pcLo = pcLo; h.pcHi = pcHi; h.cycles = cyclesEnd - left;
       if (!refillFetch(h)) {
-        left--; h.trappedSlots++;
+        left--;
+        left += slotOfTrap(h);
         pcLo = h.pcLo; pcHi = h.pcHi; fTagLo = h.fetchTagLo; fTagHi = h.fetchTagHi;
         if (h.waiting) break;
         continue;
@@ -90,7 +102,7 @@ function runLoop(h: Hart, budget: number, cc: CodeCache): number {
         h.pcLo = pcLo; h.pcHi = pcHi;
         const upper = fetchUpperHalf(h);
         if (upper < 0) {
-          h.trappedSlots++;
+          left += slotOfTrap(h);
           pcLo = h.pcLo; pcHi = h.pcHi; fTagLo = h.fetchTagLo; fTagHi = h.fetchTagHi;
           if (h.waiting) break;
           continue;
@@ -347,7 +359,7 @@ function runLoop(h: Hart, budget: number, cc: CodeCache): number {
 
     // A cold path reported something other than "go on" (see S_* in interpRare.ts).
     if (st === S_TRAP) {
-      h.trappedSlots++;
+      left += slotOfTrap(h);
       pcLo = h.pcLo; pcHi = h.pcHi; fTagLo = h.fetchTagLo; fTagHi = h.fetchTagHi;
       // a trap handler written in TypeScript (firmware, VMM) may have stopped the hart
       if (h.waiting) break;

@@ -8,15 +8,15 @@
 // guest-page faults; the hardware walks both stages) or with shadow paging (shadow.ts). See docs/vmm.md.
 
 import type { Machine } from '../machine';
-import { Hart, PRIV_S, PRIV_U } from '../cpu/hart';
+import { EXIT_INVISIBLE, EXIT_RETIRED, Hart, PRIV_S, PRIV_U } from '../cpu/hart';
 import { Exc, S_INTS, VS_INTS } from '../cpu/causes';
-import { Csr, HSTATUS_SPV, HSTATUS_SPVP, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP } from '../cpu/csrNumbers';
+import { Csr, HSTATUS_SPV, HSTATUS_SPVP, HSTATUS_VTVM, MSTATUS_MXR, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_SUM } from '../cpu/csrNumbers';
 import { MENVCFG_ADUE_HI, MENVCFG_STCE_HI, csrWrite } from '../cpu/csr';
 import { decode } from '../isa/decode';
 import { Op } from '../isa/opcodes';
 import { TwoStageRequest, TwoStageResult } from '../mmu/twoStage';
 import { Access, PagingMode, WalkStatus } from '../mmu/walk';
-import { prepareGuestWalk } from '../cpu/mem';
+import { GUEST_VMID_BASE, prepareGuestWalk } from '../cpu/mem';
 import { transformInsn } from '../cpu/tinst';
 import { buildVirtDtb } from '../board/virtDtb';
 import { UART_BASE, UART_SIZE } from '../devices/uart16550';
@@ -25,6 +25,7 @@ import { type ImageFile, placeImage } from '../loader/place';
 import { LoadError } from '../loader/elf';
 import { HostFrames, Pmap } from './pmap';
 import { GStageTables } from './gstage';
+import { type GuestSatp, ShadowMmu, ShadowOutcome } from './shadow';
 import { ExitHandling, ExitReason } from './exits';
 import { GuestSbi } from './sbi';
 import { VirtUart } from './vuart';
@@ -59,6 +60,8 @@ const GUEST_ISA_EXTENSIONS = ['i', 'm', 'a', 'f', 'd', 'c', 'zicntr', 'zicsr', '
 const GUEST_EXCEPTIONS = (1 << Exc.INSN_MISALIGNED) | (1 << Exc.INSN_ACCESS) | (1 << Exc.ILLEGAL_INSN) | (1 << Exc.BREAKPOINT) |
   (1 << Exc.LOAD_MISALIGNED) | (1 << Exc.LOAD_ACCESS) | (1 << Exc.STORE_MISALIGNED) | (1 << Exc.STORE_ACCESS) |
   (1 << Exc.ECALL_U) | (1 << Exc.INSN_PAGE_FAULT) | (1 << Exc.LOAD_PAGE_FAULT) | (1 << Exc.STORE_PAGE_FAULT);
+/** Page faults: the guest's own with nested paging, the VMM's (shadow misses) with shadow paging. */
+const SHADOW_FAULTS = (1 << Exc.INSN_PAGE_FAULT) | (1 << Exc.LOAD_PAGE_FAULT) | (1 << Exc.STORE_PAGE_FAULT);
 /** Everything but ecall from M goes to HS (medeleg); what the guest handles goes on to VS. */
 const HS_EXCEPTIONS = 0xb7ff | (0xf << 20);
 
@@ -66,6 +69,8 @@ export const enum VcpuState { STOPPED = 0, STARTED = 1 }
 
 export class Vcpu {
   state = VcpuState.STOPPED;
+  /** Shadow paging: the guest's own satp (the hart's vsatp holds the shadow root). */
+  readonly satp: GuestSatp = { mode: 0, asid: 0, ppn: 0 };
   constructor(readonly vm: Vm, readonly index: number, readonly hart: Hart) {}
 }
 
@@ -73,6 +78,8 @@ export class Vm {
   readonly vcpus: Vcpu[] = [];
   readonly pmap: Pmap;
   readonly gstage: GStageTables;
+  /** Shadow paging state (null for nested paging). */
+  readonly shadow: ShadowMmu | null;
   readonly uart: VirtUart;
   /** Where the guest's kernel starts, and its DTB. */
   entry = 0n;
@@ -86,6 +93,7 @@ export class Vm {
     console: (bytes: Uint8Array) => void) {
     this.pmap = new Pmap(GUEST_RAM_BASE, config.memory, frames);
     this.gstage = new GStageTables(machine.bus, frames);
+    this.shadow = config.mmu === 'shadow' ? new ShadowMmu(machine.bus, this.pmap, frames) : null;
     this.uart = new VirtUart(console);
   }
 }
@@ -106,9 +114,6 @@ export class Vmm {
     if (configs.length === 0) throw new LoadError('the VMM needs at least one VM');
     if (total > machine.harts.length) {
       throw new LoadError(`${total} vCPUs need as many harts; the machine has ${machine.harts.length}`);
-    }
-    for (const c of configs) {
-      if (c.mmu !== 'nested') throw new LoadError(`--mmu ${c.mmu}: only nested paging is available in this build`);
     }
     // All of host RAM is the VMM's: guest pages and its own tables come from one frame allocator.
     this.frames = new HostFrames(machine.bus, GUEST_RAM_BASE, machine.ramSize);
@@ -210,12 +215,16 @@ export class Vmm {
     h.mcounteren = 7;
     h.menvcfgHi |= MENVCFG_STCE_HI | MENVCFG_ADUE_HI;
     h.mstatus |= 1 << 13;                               // FS = Initial: guests may use the FPU
-    h.hedeleg = GUEST_EXCEPTIONS;
+    // With shadow paging the VMM sees the guest's page faults (shadow misses) and, through hstatus.VTVM, its
+    // satp accesses and sfence.vma; the G stage is Bare (shadow entries map straight to host pages).
+    const shadow = v !== undefined && v.vm.shadow !== null;
+    h.hedeleg = shadow ? GUEST_EXCEPTIONS & ~SHADOW_FAULTS : GUEST_EXCEPTIONS;
+    h.hstatus = shadow ? HSTATUS_VTVM : 0;
     h.hideleg = VS_INTS;
     h.hcounteren = 7;
     // Sstc for the guest (it may program vstimecmp through stimecmp), and hardware A/D updates in its tables.
     h.henvcfgHi = MENVCFG_STCE_HI | MENVCFG_ADUE_HI;
-    if (v !== undefined) {
+    if (v !== undefined && !shadow) {
       w(h, Csr.HGATP, (8n << 60n) | (BigInt(v.vm.vmid) << 44n) | BigInt(v.vm.gstage.root / 4096));
     }
     h.tlb.flushAll();
@@ -227,6 +236,8 @@ export class Vmm {
     const h = v.hart;
     h.vsstatus = 0;
     h.vsatpMode = 0; h.vsatpAsid = 0; h.vsatpPpn = 0;
+    v.satp.mode = 0; v.satp.asid = 0; v.satp.ppn = 0;
+    if (v.vm.shadow !== null && !this.activateShadow(v)) { this.stopVm(v.vm, 1, 'host memory exhausted (shadow tables)'); return; }
     h.mie = 0;
     h.mipSw &= ~VS_INTS;
     h.vstimecmpLo = -1; h.vstimecmpHi = -1;
@@ -281,10 +292,19 @@ export class Vmm {
         this.guestPageFault(h, v, seq);
         return;
       case Exc.VIRTUAL_INSN:
-        // Nothing here is emulated for nested-mode guests: the guest gets the illegal instruction it would
-        // have got on hardware without the H extension.
+        if (v.vm.shadow !== null && (h.mstatus & MSTATUS_SPP) !== 0 && this.emulateVtvm(h, v)) {
+          log.update(seq, ExitReason.VTVM, ExitHandling.RESYNC);
+          return;
+        }
+        // Anything else is not emulated: the guest gets the illegal instruction it would have got on hardware
+        // without the H extension.
         log.update(seq, ExitReason.VIRTUAL_INSTRUCTION, ExitHandling.INJECTED);
         this.inject(h, Exc.ILLEGAL_INSN, h.stvalLo, h.stvalHi);
+        return;
+      case Exc.INSN_PAGE_FAULT: case Exc.LOAD_PAGE_FAULT: case Exc.STORE_PAGE_FAULT:
+        if (v.vm.shadow !== null) { this.shadowFault(h, v, seq); return; }
+        log.update(seq, ExitReason.OTHER, ExitHandling.INJECTED);
+        this.inject(h, t.cause, h.stvalLo, h.stvalHi);
         return;
       default:
         log.update(seq, ExitReason.OTHER, ExitHandling.INJECTED);
@@ -307,22 +327,121 @@ export class Vmm {
       }
       vm.pagesMapped++;
       log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.MAPPED, gpa);
+      h.exitCredit = EXIT_INVISIBLE;
       this.resume(h);
       return;
     }
-    if (!implicit && ((gpa >= UART_BASE && gpa < UART_BASE + 0x1000) || (gpa >= VIRTIO_MMIO_BASE && gpa < VIRTIO_END))) {
-      if (this.emulateMmio(h, v, gpa)) { log.update(seq, ExitReason.MMIO, ExitHandling.EMULATED, gpa); return; }
+    if (!implicit && isDevice(gpa) && this.emulateMmio(h, v, gpa)) {
+      log.update(seq, ExitReason.MMIO, ExitHandling.EMULATED, gpa);
+      return;
     }
     // Nothing there: the guest gets the access fault real hardware would give it.
-    const cause = h.lastTrap.cause === Exc.INSN_GUEST_PAGE_FAULT ? Exc.INSN_ACCESS
-      : h.lastTrap.cause === Exc.LOAD_GUEST_PAGE_FAULT ? Exc.LOAD_ACCESS : Exc.STORE_ACCESS;
     log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.INJECTED, gpa);
-    this.inject(h, cause, h.stvalLo, h.stvalHi);
+    this.inject(h, accessFaultOf(h.lastTrap.cause), h.stvalLo, h.stvalHi);
+  }
+
+  /** Shadow paging: a page fault in VS/VU-mode is a shadow miss, a device access, or the guest's own fault. */
+  private shadowFault(h: Hart, v: Vcpu, seq: number): void {
+    const sh = v.vm.shadow!, log = this.machine.exits;
+    const cause = h.lastTrap.cause;
+    const access = cause === Exc.INSN_PAGE_FAULT ? Access.FETCH : cause === Exc.LOAD_PAGE_FAULT ? Access.LOAD : Access.STORE;
+    const priv = (h.mstatus & MSTATUS_SPP) !== 0 ? PRIV_S : PRIV_U;
+    const space = sh.spaceFor(v.satp);
+    if (space === null) { this.stopVm(v.vm, 1, 'host memory exhausted (shadow tables)'); return; }
+    if (!this.installShadow(h, v)) return;
+    const out = sh.fault(space, h.stvalLo, h.stvalHi, access, priv, (h.vsstatus & MSTATUS_SUM) !== 0,
+      (h.vsstatus & MSTATUS_MXR) !== 0);
+    switch (out) {
+      case ShadowOutcome.FILLED:
+        log.update(seq, ExitReason.SHADOW_FAULT, ExitHandling.MAPPED);
+        h.exitCredit = EXIT_INVISIBLE;
+        this.resume(h);
+        return;
+      case ShadowOutcome.GUEST_FAULT:
+        log.update(seq, ExitReason.SHADOW_FAULT, ExitHandling.INJECTED);
+        this.inject(h, sh.guestCause, h.stvalLo, h.stvalHi);
+        return;
+      case ShadowOutcome.DEVICE:
+        if (access !== Access.FETCH && isDevice(sh.deviceGpa) && this.emulateMmio(h, v, sh.deviceGpa)) {
+          log.update(seq, ExitReason.MMIO, ExitHandling.EMULATED, sh.deviceGpa);
+          return;
+        }
+        log.update(seq, ExitReason.SHADOW_FAULT, ExitHandling.INJECTED, sh.deviceGpa);
+        this.inject(h, access === Access.FETCH ? Exc.INSN_ACCESS : access === Access.LOAD ? Exc.LOAD_ACCESS : Exc.STORE_ACCESS,
+          h.stvalLo, h.stvalHi);
+        return;
+      default:
+        log.update(seq, ExitReason.SHADOW_FAULT, ExitHandling.STOPPED);
+        this.stopVm(v.vm, 1, 'host memory exhausted');
+    }
+  }
+
+  /** Points the hart's vsatp at the shadow space of the vCPU's guest satp (switching spaces as needed). */
+  private activateShadow(v: Vcpu): boolean {
+    return v.vm.shadow!.spaceFor(v.satp) !== null && this.installShadow(v.hart, v);
+  }
+
+  /** Writes the real vsatp for v's current guest satp; false (VM stopped) if its space cannot be made. */
+  private installShadow(h: Hart, v: Vcpu): boolean {
+    const space = v.vm.shadow!.spaceFor(v.satp);
+    if (space === null) { this.stopVm(v.vm, 1, 'host memory exhausted (shadow tables)'); return false; }
+    const real = ShadowMmu.vsatpOf(space);
+    if (h.vsatpMode !== real.mode || h.vsatpAsid !== real.asid || h.vsatpPpn !== real.ppn) {
+      h.vsatpMode = real.mode; h.vsatpAsid = real.asid; h.vsatpPpn = real.ppn;
+      // Another shadow space may have used the same ASID (a Bare guest's identity space uses 0): its
+      // translations must not be found under the new root.
+      h.tlb.flush(0, 0, false, real.asid, true, GUEST_VMID_BASE);
+      h.mmuContextChanged();
+    }
+    return true;
+  }
+
+  /**
+   * hstatus.VTVM traps in VS-mode (hypervisor.adoc "Virtual-Instruction Exceptions"): a CSR instruction on satp
+   * or sfence.vma, emulated on the guest's satp and the shadow tables. False if the instruction is neither.
+   */
+  private emulateVtvm(h: Hart, v: Vcpu): boolean {
+    const bits = h.stvalLo;
+    if ((bits & 0x7f) !== 0x73) return false;
+    const f3 = (bits >>> 12) & 7, rd = (bits >>> 7) & 31, rs1 = (bits >>> 15) & 31, rs2 = (bits >>> 20) & 31;
+    const sh = v.vm.shadow!;
+    if (f3 === 0 && (bits >>> 25) === 0x09 && rd === 0) {
+      // sfence.vma rs1, rs2: drop the shadow entries it covers, and what the hart's TLB caches of them.
+      const asid = h.xl[rs2] & 0xffff;
+      sh.sfence(h.xl[rs1], h.xh[rs1], rs1 !== 0, asid, rs2 !== 0);
+      h.tlb.flush(h.xl[rs1], h.xh[rs1], rs1 !== 0, asid, rs2 !== 0, GUEST_VMID_BASE);
+      if (rs1 === 0) for (const o of v.vm.vcpus) if (o !== v) o.hart.tlb.flushVmid(GUEST_VMID_BASE);
+      h.mmuContextChanged();
+    } else if (f3 !== 0 && f3 !== 4 && (bits >>> 20) === Csr.SATP) {
+      const g = v.satp;
+      const oldHi = (g.mode << 28) | (g.asid << 12) | Math.floor(g.ppn / 4294967296);
+      const oldLo = g.ppn % 4294967296 | 0;
+      const imm = f3 >= 5;
+      const sLo = imm ? rs1 : h.xl[rs1], sHi = imm ? 0 : h.xh[rs1];
+      const kind = f3 & 3;                            // 1 RW, 2 RS, 3 RC
+      if (kind === 1 || rs1 !== 0) {
+        const nLo = kind === 1 ? sLo : kind === 2 ? oldLo | sLo : oldLo & ~sLo;
+        const nHi = kind === 1 ? sHi : kind === 2 ? oldHi | sHi : oldHi & ~sHi;
+        const mode = (nHi >>> 28) & 0xf;
+        // satp.MODE is WARL: an unsupported mode leaves satp unchanged (supervisor.adoc, satp).
+        if (mode === 0 || mode === 8 || mode === 9 || mode === 10) {
+          g.mode = mode; g.asid = (nHi >>> 12) & 0xffff; g.ppn = (nHi & 0xfff) * 4294967296 + (nLo >>> 0);
+          if (!this.installShadow(h, v)) return true;
+        }
+      }
+      if (rd !== 0) { h.xl[rd] = oldLo; h.xh[rd] = oldHi; }
+    } else {
+      return false;
+    }
+    advanceSepc(h, 4);
+    h.exitCredit = EXIT_RETIRED;
+    this.resume(h);
+    return true;
   }
 
   /** Emulates the faulting load/store on the VM's UART page; false if it cannot be decoded (not a load/store). */
   private emulateMmio(h: Hart, v: Vcpu, gpa: number): boolean {
-    const a = this.decodeAccess(h);
+    const a = this.decodeAccess(h, v);
     if (a === null) return false;
     const uart = gpa < UART_BASE + 0x1000;
     const off = gpa - UART_BASE;
@@ -335,6 +454,7 @@ export class Vmm {
       if (a.reg !== 0) { h.xl[a.reg] = x; h.xh[a.reg] = a.signed ? x >> 31 : 0; }
     }
     advanceSepc(h, a.len);
+    h.exitCredit = EXIT_RETIRED;
     this.resume(h);
     return true;
   }
@@ -343,10 +463,10 @@ export class Vmm {
    * The load or store that trapped: from htinst when the hart wrote a transformed instruction, else by
    * fetching the instruction at sepc through the guest's two stages (as HLVX would).
    */
-  private decodeAccess(h: Hart): MmioAccess | null {
+  private decodeAccess(h: Hart, v: Vcpu): MmioAccess | null {
     let t = h.htinst;
     if ((t & 1) === 0) {
-      const bits = this.fetchGuestInsn(h);
+      const bits = this.fetchGuestInsn(h, v);
       if (bits < 0) return null;
       t = transformInsn(bits, 0);
       if (t === 0) return null;
@@ -370,15 +490,22 @@ export class Vmm {
   }
 
   /** The guest instruction at sepc (16 or 32 bits), read through the guest's translation without side effects. */
-  private fetchGuestInsn(h: Hart): number {
+  private fetchGuestInsn(h: Hart, v: Vcpu): number {
     const ram = this.machine.bus.ram;
+    const priv = (h.mstatus & MSTATUS_SPP) !== 0 ? PRIV_S : PRIV_U;
     const read16 = (lo: number, hi: number): number => {
-      const priv = (h.mstatus & MSTATUS_SPP) !== 0 ? PRIV_S : PRIV_U;
-      prepareGuestWalk(h, this.tsReq, lo, hi, Access.FETCH, priv, true);
-      const st = h.vsatpMode === PagingMode.BARE && h.hgatpMode === PagingMode.BARE ? WalkStatus.OK
-        : h.twoStage.translate(this.tsReq, this.tsRes);
-      if (st !== WalkStatus.OK) return -1;
-      const off = ram.offsetOf(this.tsRes.ppn * 4096 + (lo & 4095), 2);
+      let hpa: number;
+      if (v.vm.shadow !== null) {
+        // Through the guest's own tables and the pmap.
+        const gpa = v.vm.shadow.guestTranslate(v.satp, lo, hi, Access.FETCH, priv);
+        hpa = gpa < 0 ? -1 : v.vm.pmap.hostAddr(gpa, false);
+      } else {
+        prepareGuestWalk(h, this.tsReq, lo, hi, Access.FETCH, priv, true);
+        const st = h.vsatpMode === PagingMode.BARE && h.hgatpMode === PagingMode.BARE ? WalkStatus.OK
+          : h.twoStage.translate(this.tsReq, this.tsRes);
+        hpa = st !== WalkStatus.OK ? -1 : this.tsRes.ppn * 4096 + (lo & 4095);
+      }
+      const off = hpa < 0 ? -1 : ram.offsetOf(hpa, 2);
       return off < 0 ? -1 : ram.u8[off] | (ram.u8[off + 1] << 8);
     };
     const low = read16(h.sepcLo, h.sepcHi);
@@ -423,6 +550,16 @@ export class Vmm {
       this.host.exit(vm === undefined ? code : failed?.exitCode ?? 0);
     }
   }
+}
+
+/** Whether a guest physical address is a device the VMM emulates (the UART, the virtio-mmio slots). */
+function isDevice(gpa: number): boolean {
+  return (gpa >= UART_BASE && gpa < UART_BASE + 0x1000) || (gpa >= VIRTIO_MMIO_BASE && gpa < VIRTIO_END);
+}
+
+/** The access fault matching a guest-page fault's access type. */
+function accessFaultOf(cause: number): number {
+  return cause === Exc.INSN_GUEST_PAGE_FAULT ? Exc.INSN_ACCESS : cause === Exc.LOAD_GUEST_PAGE_FAULT ? Exc.LOAD_ACCESS : Exc.STORE_ACCESS;
 }
 
 /** sepc += n (past the instruction the VMM completed for the guest). */

@@ -1,0 +1,274 @@
+// Shadow paging: the VM runs with hgatp Bare, and the hart's real vsatp points at tables the VMM builds that
+// map guest virtual pages straight to host physical pages (the composition of the guest's own tables and the
+// VM's pmap). hstatus.VTVM makes the guest's satp accesses and sfence.vma trap, so the VMM keeps the guest's
+// satp value and switches shadow address spaces; page faults are not delegated, so the VMM sees every shadow
+// miss, walks the guest's tables in software (setting the guest's A/D bits as hardware would) and either fills
+// the shadow entry or passes the guest's own page fault on.
+//
+// Policy (docs/vmm.md): shadow entries are dropped when the guest executes sfence.vma (the point where the
+// architecture requires new translations to become visible), not when it writes its page tables; the guest
+// page tables are not write-protected. A shadow leaf is writable only when the guest PTE is dirty, so the
+// first store to a clean page faults and the VMM sets D in the guest's PTE. Address spaces are keyed by the
+// guest's root table and ASID; at most MAX_SPACES per VM and MAX_TABLE_PAGES table pages in all are kept, the
+// least recently used space being evicted.
+
+import type { Bus } from '../devices/bus';
+import {
+  Access, PTE_A, PTE_CHANGED, PTE_D, PTE_FAULT, PTE_G, PTE_R, PTE_U, PTE_UPDATED, PTE_V, PTE_W, PTE_X, PagingMode,
+  type PtePort, WalkRequest, WalkResult, WalkStatus, pagingLevels, walk,
+} from '../mmu/walk';
+import type { HostFrames, Pmap } from './pmap';
+
+/** Most shadow address spaces a VM keeps, and table pages in all, before evicting. */
+export const MAX_SPACES = 16, MAX_TABLE_PAGES = 2048;
+/** Key of the shadow space for a Bare guest (identity gVA = gPA). */
+const BARE_KEY = -1;
+
+/** The guest's tables, read and updated through the VM's pmap (guest physical addresses). */
+class GuestTablePort implements PtePort {
+  constructor(private readonly pmap: Pmap, private readonly bus: Bus) {}
+  readPte(gpa: number, out: Int32Array): boolean {
+    if (!this.pmap.contains(gpa)) return false;
+    const hpa = this.pmap.hostAddr(gpa, false);
+    if (hpa < 0) { out[0] = 0; out[1] = 0; return true; }     // never touched: zero
+    const ram = this.bus.ram, off = ram.offsetOf(hpa, 8) >>> 2;
+    out[0] = ram.i32[off]; out[1] = ram.i32[off + 1];
+    return true;
+  }
+  updatePteLo(gpa: number, expectLo: number, newLo: number): number {
+    const hpa = this.pmap.hostAddr(gpa, true);
+    if (hpa < 0) return PTE_FAULT;
+    const ram = this.bus.ram, off = ram.offsetOf(hpa, 8);
+    if (ram.i32[off >>> 2] !== expectLo) return PTE_CHANGED;
+    ram.i32[off >>> 2] = newLo;
+    this.bus.noteRamWrite(off, 4);
+    return PTE_UPDATED;
+  }
+}
+
+/** One shadow address space: the guest's (root, ASID) and the shadow tables that mirror it. */
+export class ShadowSpace {
+  /** Host frames of its tables, root first. */
+  readonly tables: number[] = [];
+  lastUse = 0;
+  constructor(readonly guestRoot: number, readonly asid: number, readonly mode: number, readonly root: number) {
+    this.tables.push(root);
+  }
+}
+
+/** What a shadow page fault turned out to be. */
+export const enum ShadowOutcome {
+  /** The shadow entry was filled (and the guest's A/D updated): retry the access. */
+  FILLED,
+  /** The guest's own translation faults: pass this exception on. */
+  GUEST_FAULT,
+  /** The guest maps the page to something that is not RAM (a device): emulate the access. */
+  DEVICE,
+  /** Out of host memory. */
+  NO_MEMORY,
+}
+
+/** Guest-visible state of one vCPU's satp (the real vsatp holds the shadow root). */
+export interface GuestSatp { mode: number; asid: number; ppn: number }
+
+export class ShadowMmu {
+  readonly spaces: ShadowSpace[] = [];
+  /** Counters for the statistics. */
+  faults = 0;
+  fills = 0;
+  resyncs = 0;
+  evictions = 0;
+  tablePages = 0;
+  /** Guest physical address of the last fault that resolved to a device page (ShadowOutcome.DEVICE). */
+  deviceGpa = 0;
+  /** Exception to pass to the guest for ShadowOutcome.GUEST_FAULT. */
+  guestCause = 0;
+  private useClock = 0;
+  private readonly port: GuestTablePort;
+  private readonly req = new WalkRequest();
+  private readonly res = new WalkResult();
+
+  constructor(private readonly bus: Bus, private readonly pmap: Pmap, private readonly frames: HostFrames) {
+    this.port = new GuestTablePort(pmap, bus);
+  }
+
+  /** The shadow space for a guest satp, created (empty) if needed. Returns null when host memory runs out. */
+  spaceFor(g: GuestSatp): ShadowSpace | null {
+    const key = g.mode === PagingMode.BARE ? BARE_KEY : g.ppn;
+    const asid = g.mode === PagingMode.BARE ? 0 : g.asid;
+    let s = this.spaces.find((x) => x.guestRoot === key && x.asid === asid && x.mode === g.mode);
+    if (s === undefined) {
+      if (this.spaces.length >= MAX_SPACES) this.evict();
+      const root = this.allocTable();
+      if (root < 0) return null;
+      s = new ShadowSpace(key, asid, g.mode, root);
+      this.spaces.push(s);
+    }
+    s.lastUse = ++this.useClock;
+    return s;
+  }
+
+  /** The real vsatp value (as lo/hi words) for a shadow space: the guest's mode (Sv39 for Bare) and ASID. */
+  static vsatpOf(s: ShadowSpace): { mode: number; asid: number; ppn: number } {
+    return { mode: s.mode === PagingMode.BARE ? PagingMode.SV39 : s.mode, asid: s.asid, ppn: s.root / 4096 };
+  }
+
+  /**
+   * A page fault at gva (access, guest privilege priv, the guest's SUM/MXR) in space s. Walks the guest's
+   * tables as the hardware would (A/D updated in the guest's PTEs) and fills the shadow leaf for the 4 KiB page.
+   */
+  fault(s: ShadowSpace, vaLo: number, vaHi: number, access: Access, priv: number, sum: boolean, mxr: boolean): ShadowOutcome {
+    this.faults++;
+    s.lastUse = ++this.useClock;                 // never the one evicted for its own tables
+    if (this.tablePages + 8 > MAX_TABLE_PAGES) {
+      // The bound is reached: reclaim other spaces first, then start this one over.
+      while (this.spaces.length > 1 && this.tablePages + 8 > MAX_TABLE_PAGES) this.evict();
+      if (this.tablePages + 8 > MAX_TABLE_PAGES) this.clear(s);
+    }
+    let gpaFrame: number, leaf: number;
+    if (s.mode === PagingMode.BARE) {
+      // No guest translation: gVA = gPA. U follows the mode that faulted (see flipUser).
+      gpaFrame = (vaHi >>> 0) * 1048576 + (vaLo >>> 12);
+      leaf = PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D | (priv === 0 ? PTE_U : 0);
+      if ((vaHi >>> 24) !== 0) { this.guestCause = accessFault(access); return ShadowOutcome.GUEST_FAULT; }
+    } else {
+      const req = this.req, res = this.res;
+      req.mode = s.mode; req.rootPpn = s.guestRoot; req.vaLo = vaLo; req.vaHi = vaHi; req.access = access;
+      req.priv = priv; req.sum = sum; req.mxr = mxr; req.adue = true; req.gstage = false; req.debug = false;
+      const st = walk(req, res, this.port, null);
+      if (st !== WalkStatus.OK) {
+        this.guestCause = st === WalkStatus.PAGE_FAULT ? pageFault(access) : accessFault(access);
+        return ShadowOutcome.GUEST_FAULT;
+      }
+      gpaFrame = res.ppn;
+      leaf = res.pteLo;
+    }
+    const gpa = gpaFrame * 4096;
+    if (!this.pmap.contains(gpa)) {
+      this.deviceGpa = gpa + (vaLo & 4095);
+      return ShadowOutcome.DEVICE;
+    }
+    const hpa = this.pmap.hostPage(gpa, true);
+    if (hpa < 0) return ShadowOutcome.NO_MEMORY;
+    // The shadow leaf: the guest's permissions, A set, and W only once the guest's PTE is dirty.
+    let flags = leaf & (PTE_V | PTE_R | PTE_X | PTE_U | PTE_G) | PTE_A | PTE_D;
+    if ((leaf & PTE_W) !== 0 && (leaf & PTE_D) !== 0) flags |= PTE_W;
+    if (!this.setLeaf(s, vaLo, vaHi, hpa / 4096, flags)) return ShadowOutcome.NO_MEMORY;
+    this.fills++;
+    s.lastUse = ++this.useClock;
+    return ShadowOutcome.FILLED;
+  }
+
+  /**
+   * The guest physical address the guest's own tables give va (no A/D updates), or -1 when they fault.
+   * For the VMM's instruction fetches: the shadow tables may lack a page the hart runs through a global TLB
+   * entry filled in another space.
+   */
+  guestTranslate(g: GuestSatp, vaLo: number, vaHi: number, access: Access, priv: number): number {
+    if (g.mode === PagingMode.BARE) return (vaHi >>> 0) * 4294967296 + (vaLo >>> 0);
+    const req = this.req, res = this.res;
+    req.mode = g.mode; req.rootPpn = g.ppn; req.vaLo = vaLo; req.vaHi = vaHi; req.access = access;
+    req.priv = priv; req.sum = false; req.mxr = false; req.adue = true; req.gstage = false; req.debug = true;
+    return walk(req, res, this.port, null) === WalkStatus.OK ? res.ppn * 4096 + (vaLo & 4095) : -1;
+  }
+
+  /** sfence.vma semantics on the shadow tables: drop the entry for va (if given) or whole spaces. */
+  sfence(vaLo: number, vaHi: number, hasVa: boolean, asid: number, hasAsid: boolean): void {
+    this.resyncs++;
+    for (const s of [...this.spaces]) {
+      if (hasAsid && s.asid !== asid && s.mode !== PagingMode.BARE) continue;
+      if (hasVa) {
+        // A global leaf survives an ASID-scoped fence; otherwise clear the 4 KiB shadow leaf.
+        const pa = this.leafAddr(s, vaLo, vaHi);
+        if (pa < 0) continue;
+        const ram = this.bus.ram, off = ram.offsetOf(pa, 8);
+        if (hasAsid && (ram.i32[off >>> 2] & PTE_G) !== 0) continue;
+        ram.i32[off >>> 2] = 0; ram.i32[(off >>> 2) + 1] = 0;
+        this.bus.noteRamWrite(off, 8);
+      } else {
+        this.drop(s);
+      }
+    }
+  }
+
+  /** Drops every space (the VM's memory map changed). */
+  dropAll(): void {
+    for (const s of [...this.spaces]) this.drop(s);
+  }
+
+  private drop(s: ShadowSpace): void {
+    for (const t of s.tables) { this.frames.release(t); this.tablePages--; }
+    this.spaces.splice(this.spaces.indexOf(s), 1);
+  }
+
+  /** Empties a space: its root is zeroed and its other tables are freed. */
+  private clear(s: ShadowSpace): void {
+    for (const t of s.tables.splice(1)) { this.frames.release(t); this.tablePages--; }
+    const ram = this.bus.ram, off = ram.offsetOf(s.root, 4096);
+    ram.u8.fill(0, off, off + 4096);
+    this.evictions++;
+  }
+
+  /** Evicts the least recently used space. */
+  private evict(): void {
+    let lru: ShadowSpace | undefined;
+    for (const s of this.spaces) if (lru === undefined || s.lastUse < lru.lastUse) lru = s;
+    if (lru !== undefined) { this.drop(lru); this.evictions++; }
+  }
+
+  private allocTable(): number {
+    const t = this.frames.alloc();
+    if (t >= 0) this.tablePages++;
+    return t;
+  }
+
+  /** Writes the 4 KiB leaf for va in s, creating tables on the way. */
+  private setLeaf(s: ShadowSpace, vaLo: number, vaHi: number, ppn: number, flags: number): boolean {
+    const ram = this.bus.ram;
+    const levels = pagingLevels(s.mode === PagingMode.BARE ? PagingMode.SV39 : s.mode);
+    let table = s.root;
+    for (let i = levels - 1; i > 0; i--) {
+      const pa = table + vpn(vaLo, vaHi, i) * 8;
+      const off = ram.offsetOf(pa, 8) >>> 2;
+      if ((ram.i32[off] & PTE_V) === 0) {
+        const t = this.allocTable();
+        if (t < 0) return false;
+        s.tables.push(t);
+        ram.i32[off] = ((t / 4096) % 4194304 << 10) | PTE_V;
+        ram.i32[off + 1] = Math.floor(t / 4096 / 4194304);
+      }
+      table = ((ram.i32[off + 1] & 0x3fffff) * 4194304 + (ram.i32[off] >>> 10)) * 4096;
+    }
+    const off = ram.offsetOf(table + vpn(vaLo, vaHi, 0) * 8, 8) >>> 2;
+    ram.i32[off] = ((ppn % 4194304) << 10) | flags;
+    ram.i32[off + 1] = Math.floor(ppn / 4194304);
+    return true;
+  }
+
+  /** Host address of va's 4 KiB shadow leaf in s, or -1 if its tables do not exist. */
+  private leafAddr(s: ShadowSpace, vaLo: number, vaHi: number): number {
+    const ram = this.bus.ram;
+    const levels = pagingLevels(s.mode === PagingMode.BARE ? PagingMode.SV39 : s.mode);
+    let table = s.root;
+    for (let i = levels - 1; i > 0; i--) {
+      const off = ram.offsetOf(table + vpn(vaLo, vaHi, i) * 8, 8) >>> 2;
+      if ((ram.i32[off] & PTE_V) === 0) return -1;
+      table = ((ram.i32[off + 1] & 0x3fffff) * 4194304 + (ram.i32[off] >>> 10)) * 4096;
+    }
+    return table + vpn(vaLo, vaHi, 0) * 8;
+  }
+
+  /** Shadow table pages in use. */
+  livePages(): number {
+    return this.tablePages;
+  }
+}
+
+/** VPN[i] (9 bits) of va. */
+function vpn(lo: number, hi: number, i: number): number {
+  const s = 12 + 9 * i;
+  return (s < 32 ? ((lo >>> s) | (hi << (32 - s))) : (hi >>> (s - 32))) & 511;
+}
+
+function pageFault(a: Access): number { return a === Access.FETCH ? 12 : a === Access.LOAD ? 13 : 15; }
+function accessFault(a: Access): number { return a === Access.FETCH ? 1 : a === Access.LOAD ? 5 : 7; }
