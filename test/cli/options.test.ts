@@ -19,7 +19,23 @@ describe('CLI options', () => {
     assert.deepEqual({ ...c.run }, {
       bios: 'fw.elf', kernel: 'Image', append: 'console=ttyS0', initrd: 'i.cpio', drives: [], memory: 512 << 20, smp: 4,
       maxInsns: 1_000_000, timeout: 2.5, trace: ['insn', 'trap'], traceFile: 't.log', stats: true,
+      mode: 'bare', mmu: 'nested', vms: 1, vmMemory: 128 << 20, memorySet: true,
     });
+  });
+
+  it('parses the VMM options and sizes host memory for the VMs', () => {
+    const c = parseArgs(['run', '--mode', 'vm', '--mmu', 'shadow', '--vms', '3', '--vm-memory', '64M', '--kernel', 'k.elf']);
+    assert.equal(c.run.mode, 'vm');
+    assert.equal(c.run.mmu, 'shadow');
+    assert.equal(c.run.vms, 3);
+    assert.equal(c.run.vmMemory, 64 << 20);
+    assert.equal(c.run.memory, (3 * 64 + 64) << 20, 'host RAM: the VMs plus 64M for the VMM');
+    assert.equal(parseArgs(['run', '--mode=vm', '-m', '1G', 'k.elf']).run.memory, 1 << 30, '-m wins');
+    assert.throws(() => parseArgs(['run', '--mode', 'hyper', 'k.elf']), /--mode: 'hyper' is not a mode \(bare, vm\)/);
+    assert.throws(() => parseArgs(['run', '--mmu', 'ept', 'k.elf']), /--mmu: 'ept'/);
+    assert.throws(() => parseArgs(['run', '--mode', 'vm', '--bios', 'default', '--kernel', 'k']), /--bios cannot be used/);
+    assert.throws(() => parseArgs(['run', '--mode', 'vm', '--vms', '3', '--smp', '3', 'k.elf']), /at most 8 vCPUs/);
+    assert.throws(() => parseArgs(['run', '--mode', 'vm', '--drive', 'd.img', 'k.elf']), /virtio devices for guests/);
   });
 
   const bad: [string[], RegExp][] = [

@@ -1,0 +1,122 @@
+// The built-in VMM (--mode vm) runs the minikernel as a guest under nested and under shadow paging: the same
+// console output as on bare hardware, the same guest instruction count in both modes, exits recorded and
+// classified; two VMs side by side stay apart. A user's own hypervisor (examples/minivisor) on the H extension
+// runs the minikernel too, and its exits are recorded the same way.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { VirtBoard } from '../../core/board/virt';
+import { GUEST_RAM_BASE, type MmuMode, Vmm } from '../../core/vmm/vmm';
+import { ExitHandling, ExitReason } from '../../core/vmm/exits';
+
+const root = path.resolve(__dirname, '..', '..');
+const file = (n: string) => ({ name: n, bytes: new Uint8Array(readFileSync(path.join(root, 'examples', 'build', n))) });
+const MiB = 1 << 20;
+
+interface VmRun { outputs: string[]; exitCode: number | undefined; instret: number; board: VirtBoard; vmm: Vmm }
+
+function runVms(modes: MmuMode[]): VmRun {
+  const outputs = modes.map(() => '');
+  const board = new VirtBoard({ memorySize: modes.length * 128 * MiB + 64 * MiB, harts: modes.length, host: { consoleWrite: () => undefined } });
+  const vmm = new Vmm(board.machine, modes.map((mmu) => ({ kernel: file('minikernel.elf'), memory: 128 * MiB, vcpus: 1, mmu })), {
+    console: (vm, b) => { outputs[vm] += Buffer.from(b).toString('latin1'); },
+    exit: (code) => board.machine.requestExit(code),
+  });
+  vmm.boot();
+  const r = board.machine.run(100_000_000);
+  return { outputs, exitCode: r.exitCode, instret: board.machine.stats().instret, board, vmm };
+}
+
+function runBare(kernel: string): { output: string; exitCode: number | undefined; instret: number; board: VirtBoard } {
+  let output = '';
+  const board = new VirtBoard({ memorySize: 128 * MiB, harts: 1, host: { consoleWrite: (b) => { output += Buffer.from(b).toString('latin1'); } } });
+  board.load({ kernel: file(kernel), builtinSbi: true });
+  const r = board.machine.run(100_000_000);
+  board.uart.flush();
+  return { output, exitCode: r.exitCode, instret: board.machine.stats().instret, board };
+}
+
+describe('built-in VMM: the minikernel as a guest', function () {
+  this.timeout(120_000);
+  const bare = runBare('minikernel.elf');
+
+  it('runs on bare hardware to its end (the reference transcript)', () => {
+    assert.equal(bare.exitCode, 0);
+    assert.match(bare.output, /minikernel: all processes exited/);
+  });
+
+  it('nested paging: the same output; guest-page faults back pages, UART accesses are emulated MMIO exits', () => {
+    const r = runVms(['nested']);
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.outputs[0], bare.output);
+    const vm = r.vmm.vms[0];
+    const exits = r.board.machine.exits;
+    assert.equal(exits.counts[ExitReason.GUEST_PAGE_FAULT], vm.gstage.leaves, 'one exit per page mapped in the G stage');
+    assert.ok(exits.counts[ExitReason.MMIO] > 1000, 'the UART is polled and written through exits');
+    assert.ok(exits.counts[ExitReason.SBI] >= 4);
+    const first = exits.list(0, 1)[0];
+    assert.equal(first.reason, ExitReason.GUEST_PAGE_FAULT);
+    assert.equal(first.cause, 20, 'the first exit is the fetch of the entry point');
+    assert.equal(first.pc, 0x8020_0000n);
+    assert.equal(first.gpa, 0x8020_0000n);
+    assert.equal(first.handling, ExitHandling.MAPPED);
+    const mmio = exits.list().find((e) => e.reason === ExitReason.MMIO)!;
+    assert.equal(mmio.handling, ExitHandling.EMULATED);
+    assert.ok(mmio.gpa >= 0x1000_0000n && mmio.gpa < 0x1000_1000n);
+    assert.ok((mmio.htinst & 3) === 3 || (mmio.htinst & 3) === 1, 'a transformed load/store');
+  });
+
+  it('shadow paging: the same output, and exactly the guest instruction count of nested paging', () => {
+    const nested = runVms(['nested']);
+    const shadow = runVms(['shadow']);
+    assert.equal(shadow.exitCode, 0);
+    assert.equal(shadow.outputs[0], bare.output);
+    assert.equal(shadow.instret, nested.instret);
+    const exits = shadow.board.machine.exits;
+    assert.ok(exits.counts[ExitReason.SHADOW_FAULT] > 0);
+    assert.ok(exits.counts[ExitReason.VTVM] > 0, 'satp writes and sfence.vma trap');
+    assert.equal(exits.counts[ExitReason.GUEST_PAGE_FAULT], 0, 'hgatp is Bare');
+    const sh = shadow.vmm.vms[0].shadow!;
+    assert.ok(sh.fills > 0 && sh.resyncs > 0 && sh.spaces.length >= 1);
+    assert.equal(exits.counts[ExitReason.MMIO], nested.board.machine.exits.counts[ExitReason.MMIO], 'the same device accesses');
+  });
+
+  it('two VMs (one nested, one shadow) run side by side on their own harts with disjoint host memory', () => {
+    const r = runVms(['nested', 'shadow']);
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.outputs[0], bare.output);
+    assert.equal(r.outputs[1], bare.output);
+    const [a, b] = r.vmm.vms;
+    const hostA = new Set(a.pmap.mappings().map(([, h]) => h)), hostB = new Set(b.pmap.mappings().map(([, h]) => h));
+    for (const h of hostA) assert.ok(!hostB.has(h), `host page 0x${h.toString(16)} belongs to both VMs`);
+    assert.ok(!hostA.has(a.gstage.root) && !hostB.has(a.gstage.root), 'the G-stage root is in no guest');
+    const vmsOfExits = new Set(r.board.machine.exits.list().map((e) => e.vm));
+    assert.deepEqual([...vmsOfExits].sort(), [0, 1]);
+  });
+
+  it('refuses more vCPUs than harts, with a clear error', () => {
+    const board = new VirtBoard({ memorySize: 256 * MiB, harts: 1, host: { consoleWrite: () => undefined } });
+    assert.throws(() => new Vmm(board.machine, [{ kernel: file('minikernel.elf'), memory: 64 * MiB, vcpus: 2, mmu: 'nested' }],
+      { console: () => undefined, exit: () => undefined }), /2 vCPUs need as many harts; the machine has 1/);
+    assert.equal(GUEST_RAM_BASE, 0x8000_0000);
+  });
+});
+
+describe('examples/minivisor: a hypervisor written in C on the H extension', function () {
+  this.timeout(120_000);
+
+  it('runs the minikernel as its VS-mode guest with the same transcript; its exits are recorded with their cost', () => {
+    const bare = runBare('minikernel.elf');
+    const mv = runBare('minivisor.elf');
+    assert.equal(mv.exitCode, 0);
+    const strip = (s: string) => s.split('\n').filter((l) => !l.startsWith('minivisor')).join('\n');
+    assert.equal(strip(mv.output), bare.output);
+    assert.match(mv.output, /minivisor: VM exits: 40 guest-page faults mapping RAM, \d+ UART and 8 virtio-mmio accesses emulated/);
+    const exits = mv.board.machine.exits;
+    assert.ok(exits.counts[ExitReason.GUEST_PAGE_FAULT] > 2000);
+    assert.ok(exits.counts[ExitReason.SBI] > 0);
+    const rec = exits.list().filter((e) => e.reason === ExitReason.GUEST_PAGE_FAULT);
+    assert.ok(rec.every((e) => e.handling === ExitHandling.GUEST_HYPERVISOR));
+    assert.ok(rec.some((e) => e.hostInsns > 20), 'the hypervisor spends instructions on each exit');
+  });
+});
