@@ -17,8 +17,8 @@ export class GStageTables {
   /** Leaves written. */
   leaves = 0;
 
-  constructor(private readonly bus: Bus, private readonly frames: HostFrames) {
-    const root = frames.allocAligned(4);
+  constructor(private readonly bus: Bus, private readonly frames: HostFrames, private readonly owner: number) {
+    const root = frames.allocAligned(4, owner);
     if (root < 0) throw new RangeError('host memory exhausted: no room for a G-stage root table');
     this.root = root;
   }
@@ -33,7 +33,7 @@ export class GStageTables {
       const pa = table + idx * 8;
       const off = ram.offsetOf(pa, 8) >>> 2;
       if ((ram.i32[off] & PTE_V) === 0) {
-        const t = this.frames.alloc();
+        const t = this.frames.alloc(this.owner);
         if (t < 0) return false;
         this.tables++;
         writePte(this.bus, pa, t / 4096, PTE_V);

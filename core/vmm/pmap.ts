@@ -9,14 +9,16 @@ export class HostFrames {
   private readonly free: number[] = [];
   /** Frames in use. */
   used = 0;
+  /** Which VM each frame in use belongs to (its memory or its tables), for the debugger and isolation checks. */
+  private readonly owners = new Map<number, number>();
 
   /** Frames [base, base + size) of host RAM belong to the VMM. */
   constructor(private readonly bus: Bus, private readonly base: number, private readonly size: number) {
     this.next = base;
   }
 
-  /** Allocates a zeroed frame; returns its host physical address, or -1 when host memory is exhausted. */
-  alloc(): number {
+  /** Allocates a zeroed frame for VM `owner`; returns its host physical address, or -1 when host memory is exhausted. */
+  alloc(owner: number): number {
     let pa: number;
     if (this.free.length > 0) pa = this.free.pop()!;
     else if (this.next + 4096 <= this.base + this.size) { pa = this.next; this.next += 4096; }
@@ -26,11 +28,12 @@ export class HostFrames {
     ram.u8.fill(0, off, off + 4096);
     this.bus.noteRamWrite(off, 4096);     // a recycled frame may have held decoded code
     this.used++;
+    this.owners.set(pa, owner);
     return pa;
   }
 
-  /** Allocates `n` contiguous zeroed frames aligned to n × 4 KiB (a G-stage root); -1 if none. */
-  allocAligned(n: number): number {
+  /** Allocates `n` contiguous zeroed frames aligned to n × 4 KiB (a G-stage root) for VM `owner`; -1 if none. */
+  allocAligned(n: number, owner: number): number {
     const align = n * 4096;
     const start = Math.ceil((this.next - this.base) / align) * align + this.base;
     if (start + align > this.base + this.size) return -1;
@@ -41,12 +44,19 @@ export class HostFrames {
     ram.u8.fill(0, off, off + align);
     this.bus.noteRamWrite(off, align);
     this.used += n;
+    for (let i = 0; i < n; i++) this.owners.set(start + i * 4096, owner);
     return start;
   }
 
   release(pa: number): void {
     this.free.push(pa);
     this.used--;
+    this.owners.delete(pa);
+  }
+
+  /** The VM a host frame belongs to, or -1 if it is free. */
+  ownerOf(pa: number): number {
+    return this.owners.get(pa - (pa % 4096)) ?? -1;
   }
 
   /** Frames still available. */
@@ -61,7 +71,7 @@ export class Pmap {
   /** Guest pages backed so far. */
   live = 0;
 
-  constructor(readonly base: number, readonly size: number, private readonly frames: HostFrames) {
+  constructor(readonly base: number, readonly size: number, private readonly frames: HostFrames, private readonly owner: number) {
     this.host = new Float64Array(size / 4096);
   }
 
@@ -78,7 +88,7 @@ export class Pmap {
     let pa = this.host[i];
     if (pa === 0) {
       if (!allocate) return -1;
-      pa = this.frames.alloc();
+      pa = this.frames.alloc(this.owner);
       if (pa < 0) return -1;
       this.host[i] = pa;
       this.live++;

@@ -88,7 +88,7 @@ export class ShadowMmu {
   private readonly req = new WalkRequest();
   private readonly res = new WalkResult();
 
-  constructor(private readonly bus: Bus, private readonly pmap: Pmap, private readonly frames: HostFrames) {
+  constructor(private readonly bus: Bus, private readonly pmap: Pmap, private readonly frames: HostFrames, private readonly owner: number) {
     this.port = new GuestTablePort(pmap, bus);
   }
 
@@ -217,7 +217,7 @@ export class ShadowMmu {
   }
 
   private allocTable(): number {
-    const t = this.frames.alloc();
+    const t = this.frames.alloc(this.owner);
     if (t >= 0) this.tablePages++;
     return t;
   }

@@ -91,9 +91,9 @@ export class Vm {
 
   constructor(readonly id: number, readonly config: VmConfig, readonly vmid: number, frames: HostFrames, machine: Machine,
     console: (bytes: Uint8Array) => void) {
-    this.pmap = new Pmap(GUEST_RAM_BASE, config.memory, frames);
-    this.gstage = new GStageTables(machine.bus, frames);
-    this.shadow = config.mmu === 'shadow' ? new ShadowMmu(machine.bus, this.pmap, frames) : null;
+    this.pmap = new Pmap(GUEST_RAM_BASE, config.memory, frames, id);
+    this.gstage = new GStageTables(machine.bus, frames, id);
+    this.shadow = config.mmu === 'shadow' ? new ShadowMmu(machine.bus, this.pmap, frames, id) : null;
     this.uart = new VirtUart(console);
   }
 }
