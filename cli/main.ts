@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync, existsSync, createWriteStream, WriteStream
 import * as path from 'node:path';
 import { Command, HELP, RunOptions, UsageError, parseArgs } from './options';
 import { attachConsole } from './console';
+import { cmdCompare } from './compare';
 import { OpenDrive, openDrive } from './fileDisk';
 import {
   EXC_NAMES, EXIT_REASON_NAMES, IRQ_NAMES, ImageFile, LoadError, VirtBoard, type VmConfig, Vmm, disassemble, isElf, PRIV_NAMES, Trace,
@@ -270,6 +271,10 @@ async function main(argv: string[]): Promise<number> {
         return await cmdRun({ ...cmd.run, kernel: demo, program: undefined, bios: 'builtin' }, true);
       }
       case 'run': return await cmdRun(cmd.run, false);
+      case 'compare': {
+        const k = cmd.run.kernel ?? cmd.run.program!;
+        return cmdCompare(cmd.run, readImage(k, cmd.run.kernel !== undefined ? '--kernel' : 'program'), (t) => process.stdout.write(t));
+      }
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof LoadError || e instanceof RangeError) {

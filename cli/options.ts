@@ -69,7 +69,7 @@ export interface RunOptions {
 }
 
 export interface Command {
-  name: 'run' | 'demo' | 'dumpdtb' | 'help' | 'version';
+  name: 'run' | 'demo' | 'dumpdtb' | 'compare' | 'help' | 'version';
   run: RunOptions;
   /** dumpdtb: output file. help: topic. */
   arg?: string;
@@ -106,8 +106,8 @@ export function parseArgs(argv: string[]): Command {
   const first = argv[0];
   if (first === '--help' || first === '-h' || first === 'help') return { name: 'help', run, arg: argv[1] };
   if (first === '--version' || first === '-V' || first === 'version') return { name: 'version', run };
-  if (first === 'run' || first === 'demo' || first === 'dumpdtb') name = first;
-  else throw new UsageError(`unknown command '${first}' (commands: run, demo, dumpdtb, help)`);
+  if (first === 'run' || first === 'demo' || first === 'dumpdtb' || first === 'compare') name = first;
+  else throw new UsageError(`unknown command '${first}' (commands: run, demo, compare, dumpdtb, help)`);
   let arg: string | undefined;
   const rest = argv.slice(1);
   for (let i = 0; i < rest.length; i++) {
@@ -185,6 +185,16 @@ export function parseArgs(argv: string[]): Command {
   if (name === 'run' && run.program === undefined && run.kernel === undefined && (run.bios === undefined || run.bios === 'none')) {
     throw new UsageError('run: give a program (ELF), --kernel FILE or --bios FILE');
   }
+  if (name === 'compare') {
+    if (run.program === undefined && run.kernel === undefined) throw new UsageError('compare: give the guest kernel (ELF or --kernel FILE)');
+    if (run.bios !== undefined || run.mode !== 'bare' || run.vms !== 1) {
+      throw new UsageError('compare: it chooses the configurations itself (no --bios, --mode or --vms)');
+    }
+    if (run.drives.length > 0 || run.entropySeed !== undefined || run.virtioConsole !== undefined) {
+      throw new UsageError('compare: virtio devices for guests are not available yet (--drive, --device)');
+    }
+    if (!run.memorySet) run.memory = Math.min(2048 * MiB, run.vmMemory + 64 * MiB);
+  }
   if (run.program !== undefined && run.kernel !== undefined) {
     throw new UsageError('give either a program or --kernel, not both');
   }
@@ -208,6 +218,9 @@ Usage:
   vmscope run [options] [PROGRAM.elf]   run a program or boot firmware/kernel on the virt board
   vmscope demo [options]                boot the bundled example kernel (minikernel, built-in
                                         SBI) and print a summary
+  vmscope compare [options] KERNEL      run an S-mode kernel on bare hardware (built-in SBI), under
+                                        the VMM with nested paging and with shadow paging, and print
+                                        one table: instructions, exits, walks, TLB, time, same output?
   vmscope dumpdtb FILE [options]        write the board's device tree blob to FILE
   vmscope help | --help                 this text
   vmscope --version

@@ -162,4 +162,34 @@ describe('vmscope CLI', function () {
     assert.equal(b.readUInt32BE(0), 0xd00dfeed);
     assert.ok(b.toString('latin1').includes('console=ttyS0'));
   });
+
+  it('--mode vm runs the example kernel as a guest (nested and shadow) with the transcript of a bare run and a VMM summary', function () {
+    this.timeout(120_000);
+    const kernel = path.join(build, 'minikernel.elf');
+    const bare = vmscope(['run', '--bios', 'builtin', '--kernel', kernel]);
+    assert.equal(bare.status, 0, bare.stderr);
+    for (const mmu of ['nested', 'shadow']) {
+      const r = vmscope(['run', '--mode', 'vm', '--mmu', mmu, '--kernel', kernel, '--stats']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, bare.stdout);
+      assert.match(r.stderr, /VM exits: \d+ \(.*MMIO/);
+      assert.match(r.stderr, new RegExp(`vm0: ${mmu} paging, \\d+ guest pages backed`));
+    }
+    const two = vmscope(['run', '--mode', 'vm', '--vms', '2', '--kernel', kernel]);
+    assert.equal(two.status, 0, two.stderr);
+    assert.ok(two.stdout.split('\n').filter((l) => l.startsWith('vm1| ')).length > 10, 'each VM\'s lines carry its name');
+  });
+
+  it('compare runs bare, nested and shadow and prints one table', function () {
+    this.timeout(120_000);
+    const r = vmscope(['compare', path.join(build, 'minikernel.elf')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^\s+bare\s+nested\s+shadow$/m);
+    assert.match(r.stdout, /^guest instructions\s+[\d,]+\s+[\d,]+\s+[\d,]+$/m);
+    assert.match(r.stdout, /^  shadowFault\s+0\s+0\s+[1-9][\d,]*$/m);
+    assert.match(r.stdout, /guest console output: identical in all configurations/);
+    const bad = vmscope(['compare', '--mode', 'vm', path.join(build, 'minikernel.elf')]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /compare: it chooses the configurations itself/);
+  });
 });
