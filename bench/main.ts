@@ -1,11 +1,15 @@
 // Benchmarks: runs the compute workloads of examples/bench (bare M-mode and S-mode under Sv39) and prints
-// MIPS per workload, and the same ELF on qemu-system-riscv64 when it is installed, as a ratio.
+// MIPS per workload, and the same ELF on qemu-system-riscv64 when it is installed, as a ratio; then the
+// guest builds of the workloads under the built-in VMM (nested and shadow paging) against the same kernel on
+// bare hardware and on QEMU under examples/minivisor.
 // Usage: npm run bench [-- --filter NAME] [--no-qemu] [--repeat N]
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { VirtBoard } from '../core';
+import { type CompareRow, runConfig } from '../cli/compare';
+import { parseArgs } from '../cli/options';
 
 interface Result { name: string; insns: number; seconds: number; mips: number; checksum: string; exit: number; tlbHitRate: number }
 
@@ -123,9 +127,57 @@ function benchMinikernel(qemu: boolean): void {
     `${insns.toLocaleString('en-US')} instructions (${(insns / seconds / 1e6).toFixed(1)} MIPS)${qcol}`);
 }
 
+/**
+ * The guest builds (bench-<name>-guest.elf: S-mode under Sv39, SBI for output and exit): on bare hardware under
+ * the built-in SBI, and as the guest of the built-in VMM with nested and with shadow paging; QEMU runs the same
+ * guest under its own H extension, inside examples/minivisor (minivisor-<name>.elf), for scale.
+ */
+function benchVirt(qemu: boolean, qemuStartup: number): void {
+  const guests = readdirSync(dir).filter((f) => f.startsWith('bench-') && f.endsWith('-guest.elf') && f.includes(filter)).sort();
+  if (guests.length === 0) return;
+  const fw = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
+  console.log('\nguests of the built-in VMM (MIPS = guest instructions per second; refs = walk memory references)');
+  console.log('workload'.padEnd(12) + 'instructions'.padStart(13) + 'bare'.padStart(8) + 'nested'.padStart(8) + 'shadow'.padStart(8) +
+    'n/bare'.padStart(8) + 's/n'.padStart(7) + 'exits/s n'.padStart(11) + 'exits/s s'.padStart(11) + 'refs/walk n'.padStart(12) +
+    'refs/walk s'.padStart(12) + 'refs/kinsn n'.padStart(13) + 'refs/kinsn s'.padStart(13) + (qemu ? 'QEMU+mv'.padStart(9) + 'n/QEMU'.padStart(8) : ''));
+  const opts = parseArgs(['compare', 'x']).run;
+  for (const f of guests) {
+    const file = path.join(dir, f);
+    const kernel = { name: f, bytes: new Uint8Array(readFileSync(file)) };
+    const best = (config: CompareRow['config']): CompareRow => {
+      let b: CompareRow | undefined;
+      for (let i = 0; i < repeat; i++) { const r = runConfig(config, kernel, opts, 2_000_000_000); if (b === undefined || r.seconds < b.seconds) b = r; }
+      return b!;
+    };
+    const [bare, nested, shadow] = [best('bare'), best('nested'), best('shadow')];
+    const mips = (r: CompareRow) => r.guestInsns / r.seconds / 1e6;
+    const name = f.replace(/^bench-/, '').replace(/-guest\.elf$/, '');
+    const ok = bare.finished && nested.finished && shadow.finished && bare.output === nested.output && nested.output === shadow.output;
+    let qcol = '';
+    const mv = path.join(dir, `minivisor-${name}.elf`);
+    if (qemu && existsSync(mv) && existsSync(fw)) {
+      const q0 = process.hrtime.bigint();
+      spawnSync('qemu-system-riscv64', [...QEMU_VIRT, '-bios', fw, '-kernel', mv], { stdio: 'ignore', timeout: 300_000 });
+      const qs = Math.max(Number(process.hrtime.bigint() - q0) / 1e9 - qemuStartup, 1e-3);
+      const qmips = bare.guestInsns / qs / 1e6;
+      qcol = qmips.toFixed(1).padStart(9) + `${((100 * mips(nested)) / qmips).toFixed(0)}%`.padStart(8);
+    }
+    const perWalk = (r: CompareRow) => (r.walks > 0 ? (r.walkRefs / r.walks).toFixed(2) : '-');
+    const perK = (r: CompareRow) => ((1000 * r.walkRefs) / Math.max(1, r.guestInsns)).toFixed(2);
+    console.log(name.padEnd(12) + bare.guestInsns.toLocaleString('en-US').padStart(13) + mips(bare).toFixed(1).padStart(8) +
+      mips(nested).toFixed(1).padStart(8) + mips(shadow).toFixed(1).padStart(8) +
+      `${((100 * mips(nested)) / mips(bare)).toFixed(0)}%`.padStart(8) + `${(nested.seconds > 0 ? shadow.seconds / nested.seconds : 0).toFixed(2)}x`.padStart(7) +
+      (nested.exits / nested.seconds).toFixed(0).padStart(11) + (shadow.exits / shadow.seconds).toFixed(0).padStart(11) +
+      perWalk(nested).padStart(12) + perWalk(shadow).padStart(12) + perK(nested).padStart(13) + perK(shadow).padStart(13) + qcol +
+      (ok ? '' : '  OUTPUTS DIFFER OR DID NOT FINISH'));
+  }
+  console.log('n/bare: nested MIPS as a share of bare; s/n: shadow time / nested time (below 1: shadow faster)');
+}
+
 function main(): void {
   if (!existsSync(dir)) { console.error(`no workloads: ${dir} is missing`); process.exit(2); }
-  const files = readdirSync(dir).filter((f) => f.startsWith('bench-') && f.endsWith('.elf') && f.includes(filter)).sort();
+  const files = readdirSync(dir).filter((f) => f.startsWith('bench-') && f.endsWith('.elf') && !f.endsWith('-guest.elf') &&
+    f.includes(filter)).sort();
   if (files.length === 0 && !'linux'.includes(filter) && !'minikernel'.includes(filter)) { console.error('no workloads match'); process.exit(2); }
   const qemu = useQemu && qemuAvailable();
   let qemuStartup = 0;
@@ -163,6 +215,7 @@ function main(): void {
   const geo = all.length === 0 ? NaN : Math.exp(all.reduce((a, r) => a + Math.log(r.mips), 0) / all.length);
   if (all.length > 0) console.log(`geometric mean: ${geo.toFixed(1)} MIPS; peak RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
   if (filter === '' || 'minikernel'.includes(filter)) benchMinikernel(qemu);
+  benchVirt(qemu, qemuStartup);
   if (filter === '' || 'linux'.includes(filter)) benchLinux(qemu);
 }
 

@@ -101,8 +101,12 @@ function summary(board: VirtBoard, seconds: number, vmm?: Vmm): string {
   }
   if (vmm !== undefined) {
     for (const vm of vmm.vms) {
+      const sh = vm.shadow;
+      const tables = sh === null ? `G-stage tables ${vm.gstage.tables} pages`
+        : `shadow tables ${sh.livePages()} pages in ${sh.spaces.length} spaces (${sh.fills} fills, ${sh.resyncs} resyncs, ` +
+          `${sh.evictions} evictions)`;
       vmLines.push(`vm${vm.id}: ${vm.config.mmu} paging, ${vm.pmap.live} guest pages backed (${vm.pmap.live * 4} KiB), ` +
-        `G-stage tables ${vm.gstage.tables} pages${vm.exitCode !== undefined ? `, exited with ${vm.exitCode}` : ''}`);
+        `${tables}${vm.exitCode !== undefined ? `, exited with ${vm.exitCode}` : ''}`);
     }
   }
   const mips = seconds > 0 ? s.instret / seconds / 1e6 : 0;
