@@ -360,6 +360,19 @@ export class Machine {
     return n;
   }
 
+  /** Translation statistics split by stage: HS-level (one-stage) walks vs guest (two-stage) walks. */
+  translationStats(): { hostWalks: number; hostWalkRefs: number; guestWalks: number; guestWalkRefs: number;
+    hostTlbHits: number; hostTlbMisses: number; guestTlbHits: number; guestTlbMisses: number } {
+    const t = { hostWalks: 0, hostWalkRefs: 0, guestWalks: 0, guestWalkRefs: 0, hostTlbHits: 0, hostTlbMisses: 0, guestTlbHits: 0, guestTlbMisses: 0 };
+    for (const h of this.harts) {
+      t.guestWalks += h.guestWalks; t.guestWalkRefs += h.guestWalkRefs;
+      t.hostWalks += h.walks - h.guestWalks; t.hostWalkRefs += h.walkRefs - h.guestWalkRefs;
+      t.guestTlbHits += h.guestTlbHits; t.guestTlbMisses += h.guestWalks;
+      t.hostTlbHits += h.tlb.hits - h.guestTlbHits; t.hostTlbMisses += h.tlb.misses - h.guestWalks;
+    }
+    return t;
+  }
+
   stats(): MachineStats {
     let exceptions = 0, interrupts = 0, hits = 0, misses = 0, walks = 0, refills = 0, refs = 0;
     for (const h of this.harts) {

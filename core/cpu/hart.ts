@@ -187,6 +187,11 @@ export class Hart {
 
   /** Memory references made by page walks (1D and 2D), for the statistics. */
   walkRefs = 0;
+  /** The share of walks, their references and TLB lookups that were for guest (two-stage) translations. */
+  guestWalks = 0;
+  guestWalkRefs = 0;
+  guestTlbHits = 0;
+  guestTlbMisses = 0;
 
   /** Last trap (valid when trapCount changed). */
   readonly lastTrap: TrapInfo = {

@@ -167,16 +167,16 @@ function translateGuest(h: Hart, lo: number, hi: number, access: Access, priv: n
   if (e >= 0) {
     const m = h.mstatus, vs = h.vsstatus;
     if (permitsGuest(tlb.pteLo(e), perm, priv, (vs & MSTATUS_SUM) !== 0, ((vs | m) & MSTATUS_MXR) !== 0, (m & MSTATUS_MXR) !== 0)) {
-      tlb.hits++;
+      tlb.hits++; h.guestTlbHits++;
       xlate.level = tlb.levelOf(e);
       return tlb.ppnFor(e, lo, hi) * 4096 + (lo & 4095);
     }
   }
   tlb.misses++;
-  h.walks++;
+  h.walks++; h.guestWalks++;
   prepareGuestWalk(h, tsReq, lo, hi, perm, priv, false);
   const st = h.twoStage.translate(tsReq, tsRes);
-  h.walkRefs += tsRes.refs;
+  h.walkRefs += tsRes.refs; h.guestWalkRefs += tsRes.refs;
   if (h.host.onWalk !== null) h.host.onWalk(h, lo, hi, access, st === WalkStatus.OK, tsRes.ppn * 4096, tsRes.level, st);
   if (st !== WalkStatus.OK) {
     let cause: number;

@@ -1,4 +1,5 @@
 // The hart's second-level TLB: direct-mapped per page size (4K, 2M, 1G, 512G, 256T), tagged by ASID and VMID.
+// VMID tags: 0 for HS-level translations, 1 + hgatp.VMID for a guest's combined (VS and G stage) ones.
 
 import { frameOffsetInPage } from './walk';
 
@@ -14,7 +15,10 @@ export interface TlbEntryInfo {
   /** 0 = 4K, 1 = 2M, 2 = 1G, 3 = 512G, 4 = 256T. */
   level: number;
   asid: number;
+  /** The guest's hgatp.VMID for a guest entry, 0 for an HS-level one (see stage). */
   vmid: number;
+  /** 'host': an HS-level (one-stage) translation; 'guest': a guest's two-stage translation (VS and G combined). */
+  stage: 'host' | 'guest';
   global: boolean;
   /** Leaf PTE bits 31:0 as cached. */
   pte: number;
@@ -174,7 +178,8 @@ export class Tlb {
       const tag = (BigInt(this.tagHi[e] >>> 0) << 32n) | BigInt(this.tagLo[e] >>> 0);
       out.push({
         va: BigInt.asUintN(64, tag << s), pa: BigInt(this.base[e]) * 4096n, level,
-        asid: this.asid[e], vmid: this.vmid[e], global: this.global[e] !== 0, pte: this.pte[e],
+        asid: this.asid[e], vmid: this.vmid[e] === 0 ? 0 : this.vmid[e] - 1, stage: this.vmid[e] === 0 ? 'host' : 'guest',
+        global: this.global[e] !== 0, pte: this.pte[e],
       });
     }
     return out;
