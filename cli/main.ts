@@ -96,8 +96,11 @@ function summary(board: VirtBoard, seconds: number, vmm?: Vmm): string {
   if (exits.total > 0 || vmm !== undefined) {
     const by = EXIT_REASON_NAMES.map((n, i) => [n, exits.counts[i]] as const).filter(([, c]) => c > 0).map(([n, c]) => `${c} ${n}`);
     vmLines.push(`VM exits: ${exits.total}${by.length > 0 ? ` (${by.join(', ')})` : ''}`);
-    const walks = s.pageWalks;
-    if (walks > 0) vmLines.push(`page walks: ${walks}, ${(s.walkRefs / walks).toFixed(1)} memory references per walk`);
+    const t = board.machine.translationStats();
+    const per = (refs: number, walks: number) => (walks > 0 ? (refs / walks).toFixed(2) : '-');
+    vmLines.push(`page walks: ${t.guestWalks} two-stage (${per(t.guestWalkRefs, t.guestWalks)} memory references each, TLB ` +
+      `${t.guestTlbHits} hits / ${t.guestTlbMisses} misses), ${t.hostWalks} one-stage (${per(t.hostWalkRefs, t.hostWalks)} each, ` +
+      `TLB ${t.hostTlbHits} hits / ${t.hostTlbMisses} misses)`);
   }
   if (vmm !== undefined) {
     for (const vm of vmm.vms) {
