@@ -20,6 +20,12 @@ mkdir -p "$OUT"
 rm -rf "$OUT"/*.elf "$OUT/obj"
 COMMON_M="common/start.S common/lib.c"
 COMMON_VM="$COMMON_M common/vm.c"
+# S-mode guest programs: their own entry and linker script (0x8020_0000), SBI for exit, identity Sv39.
+COMMON_GUEST="-Tcommon/slink.ld common/sstart.S common/slib.c"
+MINIVISOR="-Tminivisor/link.ld minivisor/entry.S minivisor/guest_image.S minivisor/console.c minivisor/sbi.c \
+  minivisor/gstage.c minivisor/mmio.c minivisor/main.c"
+# Benchmarks that exist only as guests (they manage page tables and address spaces themselves).
+GUEST_ONLY="tlbstress ptchurn"
 
 # build <output name> [-Tlinkscript] [-Dflags/-Iflags...] <sources...>: compiles each source into
 # build/obj/<name>/ (named objects keep the ELFs reproducible) and links them with the linker
@@ -56,12 +62,20 @@ build virtio-blk $COMMON_M virtio/blktest.c
 # The teaching kernel: its own entry and linker script (linked at 0x8020_0000 for OpenSBI), no common runtime.
 build minikernel -Tminikernel/link.ld minikernel/entry.S minikernel/console.c minikernel/sbi.c minikernel/vm.c \
   minikernel/virtio.c minikernel/main.c minikernel/user_primes.c minikernel/user_collatz.c minikernel/user_disk.c
-build minivisor -Tminivisor/link.ld minivisor/entry.S minivisor/guest_image.S minivisor/console.c minivisor/sbi.c minivisor/gstage.c minivisor/mmio.c minivisor/main.c
+build minivisor $MINIVISOR
 
 for src in bench/*.c; do
   name=$(basename "$src" .c)
-  build "bench-$name-m" -DBENCH_MODE_M $COMMON_M "$src"
-  build "bench-$name-sv39" -DBENCH_MODE_SV39 $COMMON_VM "$src"
+  case " $GUEST_ONLY " in
+    *" $name "*) ;;
+    *)
+      build "bench-$name-m" -DBENCH_MODE_M $COMMON_M "$src"
+      build "bench-$name-sv39" -DBENCH_MODE_SV39 $COMMON_VM "$src"
+      ;;
+  esac
+  build "bench-$name-guest" -DBENCH_MODE_GUEST $COMMON_GUEST "$src"
+  # The same guest embedded in the minivisor (guest_image.S includes the file named by GUEST_ELF).
+  build "minivisor-$name" -DGUEST_ELF=\"build/bench-$name-guest.elf\" $MINIVISOR
 done
 
 for src in isa/*.S; do

@@ -73,6 +73,8 @@ export interface GuestSatp { mode: number; asid: number; ppn: number }
 
 export class ShadowMmu {
   readonly spaces: ShadowSpace[] = [];
+  /** The space each vCPU's real vsatp points at: never freed while in use (only emptied). */
+  private readonly inUse = new Map<number, ShadowSpace>();
   /** Counters for the statistics. */
   faults = 0;
   fills = 0;
@@ -123,7 +125,7 @@ export class ShadowMmu {
     if (this.tablePages + 8 > MAX_TABLE_PAGES) {
       // The bound is reached: reclaim other spaces first, then start this one over.
       while (this.spaces.length > 1 && this.tablePages + 8 > MAX_TABLE_PAGES) this.evict();
-      if (this.tablePages + 8 > MAX_TABLE_PAGES) this.clear(s);
+      if (this.tablePages + 8 > MAX_TABLE_PAGES) { this.clear(s); this.evictions++; }
     }
     let gpaFrame: number, leaf: number;
     if (s.mode === PagingMode.BARE) {
@@ -191,12 +193,24 @@ export class ShadowMmu {
     }
   }
 
+  /** Records that vCPU `vcpu` runs on space s (its real vsatp points at s.root). */
+  use(vcpu: number, s: ShadowSpace): void {
+    this.inUse.set(vcpu, s);
+  }
+
+  private active(s: ShadowSpace): boolean {
+    for (const x of this.inUse.values()) if (x === s) return true;
+    return false;
+  }
+
   /** Drops every space (the VM's memory map changed). */
   dropAll(): void {
     for (const s of [...this.spaces]) this.drop(s);
   }
 
+  /** Frees a space, or, while a vCPU runs on it, empties it: its root must stay a valid table. */
   private drop(s: ShadowSpace): void {
+    if (this.active(s)) { this.clear(s); return; }
     for (const t of s.tables) { this.frames.release(t); this.tablePages--; }
     this.spaces.splice(this.spaces.indexOf(s), 1);
   }
@@ -206,13 +220,13 @@ export class ShadowMmu {
     for (const t of s.tables.splice(1)) { this.frames.release(t); this.tablePages--; }
     const ram = this.bus.ram, off = ram.offsetOf(s.root, 4096);
     ram.u8.fill(0, off, off + 4096);
-    this.evictions++;
   }
 
-  /** Evicts the least recently used space. */
+  /** Evicts the least recently used space no vCPU runs on (or empties the least recently used one). */
   private evict(): void {
     let lru: ShadowSpace | undefined;
-    for (const s of this.spaces) if (lru === undefined || s.lastUse < lru.lastUse) lru = s;
+    for (const s of this.spaces) if (!this.active(s) && (lru === undefined || s.lastUse < lru.lastUse)) lru = s;
+    if (lru === undefined) for (const s of this.spaces) if (lru === undefined || s.lastUse < lru.lastUse) lru = s;
     if (lru !== undefined) { this.drop(lru); this.evictions++; }
   }
 

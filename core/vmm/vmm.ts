@@ -385,6 +385,7 @@ export class Vmm {
   private installShadow(h: Hart, v: Vcpu): boolean {
     const space = v.vm.shadow!.spaceFor(v.satp);
     if (space === null) { this.stopVm(v.vm, 1, 'host memory exhausted (shadow tables)'); return false; }
+    v.vm.shadow!.use(v.index, space);
     const real = ShadowMmu.vsatpOf(space);
     if (h.vsatpMode !== real.mode || h.vsatpAsid !== real.asid || h.vsatpPpn !== real.ppn) {
       h.vsatpMode = real.mode; h.vsatpAsid = real.asid; h.vsatpPpn = real.ppn;

@@ -1,16 +1,16 @@
-/* Harness shared by the benchmark workloads. Each workload defines BENCH_NAME and
-   bench_run(), which does a fixed amount of work and returns a checksum. Built with
-   -DBENCH_MODE_M the workload runs bare in M-mode; with -DBENCH_MODE_SV39 it runs in S-mode
-   under the identity Sv39 mapping of vm.c. Either way it prints exactly one line,
+/* Harness shared by the benchmark workloads. Each workload defines BENCH_NAME and bench_run(), which
+   does a fixed amount of work and returns a checksum. Built with -DBENCH_MODE_M it runs bare in M-mode;
+   with -DBENCH_MODE_SV39 in S-mode under the identity Sv39 mapping of vm.c; with -DBENCH_MODE_GUEST as an
+   S-mode guest kernel (sstart.S, slib.c: identity Sv39, SBI for exit). Each prints exactly one line,
    `bench <name> <mode> checksum=<hex>`, and exits 0; the checksum does not depend on the mode. */
 #ifndef VMSCOPE_BENCH_H
 #define VMSCOPE_BENCH_H
-
 #include "lib.h"
 #include "vm.h"
-
 #if defined(BENCH_MODE_SV39)
 #define BENCH_MODE "sv39"
+#elif defined(BENCH_MODE_GUEST)
+#define BENCH_MODE "guest"
 #else
 #define BENCH_MODE "m"
 #endif

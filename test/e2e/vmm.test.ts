@@ -94,6 +94,31 @@ describe('built-in VMM: the minikernel as a guest', function () {
     assert.deepEqual([...vmsOfExits].sort(), [0, 1]);
   });
 
+  const stress: Record<string, string> = {
+    ptchurn: 'remaps pages and fences in every form, switching address spaces', tlbstress: 'TLB misses over 8 address spaces',
+  };
+  for (const name of Object.keys(stress)) {
+    it(`${name} guest (${stress[name]}): the same checksum and instructions in both modes`, () => {
+      const run = (mmu: MmuMode) => {
+        let out = '';
+        const board = new VirtBoard({ memorySize: 192 * MiB, harts: 1, host: { consoleWrite: () => undefined } });
+        const vmm = new Vmm(board.machine, [{ kernel: file(`bench-${name}-guest.elf`), memory: 128 * MiB, vcpus: 1, mmu }], {
+          console: (_vm, b) => { out += Buffer.from(b).toString('latin1'); }, exit: (code) => board.machine.requestExit(code),
+        });
+        vmm.boot();
+        const r = board.machine.run(300_000_000);
+        return { out, exitCode: r.exitCode, instret: board.machine.stats().instret, vmm };
+      };
+      const n = run('nested'), sh = run('shadow');
+      assert.equal(n.exitCode, 0);
+      assert.match(n.out, new RegExp(`^bench ${name} guest checksum=[0-9a-f]{16}\r?\n$`));
+      assert.equal(sh.out, n.out);
+      assert.equal(sh.instret, n.instret);
+      const s = sh.vmm.vms[0].shadow!;
+      assert.ok(s.resyncs > 0 && s.fills > 0);
+    });
+  }
+
   it('refuses more vCPUs than harts, with a clear error', () => {
     const board = new VirtBoard({ memorySize: 256 * MiB, harts: 1, host: { consoleWrite: () => undefined } });
     assert.throws(() => new Vmm(board.machine, [{ kernel: file('minikernel.elf'), memory: 64 * MiB, vcpus: 2, mmu: 'nested' }],
