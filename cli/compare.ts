@@ -29,10 +29,11 @@ export function runConfig(config: CompareRow['config'], kernel: ImageFile, o: Ru
   const collect = (b: Uint8Array) => { output += Buffer.from(b).toString('latin1'); };
   // Bare hardware gets the RAM a VM gets, so the kernel sees the same memory map (its device tree at the same place).
   const board = new VirtBoard({ memorySize: config === 'bare' ? o.vmMemory : o.memory, harts: o.smp, host: { consoleWrite: collect } });
+  let vmm: Vmm | undefined;
   if (config === 'bare') {
     board.load({ kernel, append: o.append, builtinSbi: true });
   } else {
-    const vmm = new Vmm(board.machine, [{ kernel, append: o.append, memory: o.vmMemory, vcpus: o.smp, mmu: config }],
+    vmm = new Vmm(board.machine, [{ kernel, append: o.append, memory: o.vmMemory, vcpus: o.smp, mmu: config }],
       { console: (_vm, b) => collect(b), exit: (code) => board.machine.requestExit(code) });
     vmm.boot();
   }
@@ -45,6 +46,7 @@ export function runConfig(config: CompareRow['config'], kernel: ImageFile, o: Ru
     if (o.timeout !== undefined && Number(process.hrtime.bigint() - t0) / 1e9 > o.timeout) break;
   }
   board.uart.flush();
+  vmm?.flushConsoles();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const s = m.stats();
   return {

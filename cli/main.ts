@@ -144,7 +144,8 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean, vm
   let quit = false;
   const con = attachConsole({
     input: (b) => {
-      if (o.virtioConsole?.input === true && board.vconsole !== null) board.vconsole.pushInput(b);
+      if (vmm !== undefined) vmm.vms[0].uart.pushInput(b);       // --mode vm: the first VM's console
+      else if (o.virtioConsole?.input === true && board.vconsole !== null) board.vconsole.pushInput(b);
       else board.uart.pushInput(b);
     },
     quit: () => { quit = true; m.requestStop(); },
@@ -161,6 +162,7 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean, vm
       }
       const r = m.run(Math.min(chunk, left));
       board.uart.flush();
+      vmm?.flushConsoles();
       if (r.reason === 'exit') { code = r.exitCode ?? 0; break; }
       if (quit) { process.stderr.write('\nvmscope: terminated (Ctrl-A X)\n'); code = 0; break; }
       if (r.reason === 'stopped' && board.finish?.kind === 'reset') { board.reboot(); continue; }
@@ -183,6 +185,7 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean, vm
   } finally {
     con.detach();
     board.uart.flush();
+    vmm?.flushConsoles();
   }
   if (trace !== undefined) await new Promise<void>((res) => trace.end(res));
   if (o.stats || forceStats) process.stderr.write(`\n--- vmscope summary ---\nexit code: ${code}\n${summary(board, elapsed(), vmm)}\n`);

@@ -35,8 +35,8 @@ export class GuestSbi {
         h.host.onStimecmpChange(h);
         h.irqCheck = true;
       },
-      putBytes: (bytes) => vm.uart.writeBytes(bytes),
-      getchar: () => -1,
+      putBytes: (bytes) => { vm.uart.flush(); vm.console(bytes); },
+      getchar: () => ((vm.uart.read(5) & 1) !== 0 ? vm.uart.read(0) : -1),
       reset: (_kind, failure) => vmm.stopVm(vm, failure ? 1 : 0),
       sendIpi: (t) => {
         const h = vcpu(t).hart;

@@ -9,7 +9,7 @@
 
 import type { Machine } from '../machine';
 import { EXIT_INVISIBLE, EXIT_RETIRED, Hart, PRIV_S, PRIV_U } from '../cpu/hart';
-import { Exc, S_INTS, VS_INTS } from '../cpu/causes';
+import { Exc, MIP_VSEIP, S_INTS, VS_INTS } from '../cpu/causes';
 import { Csr, HSTATUS_SPV, HSTATUS_SPVP, HSTATUS_VTVM, MSTATUS_MXR, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_SUM } from '../cpu/csrNumbers';
 import { MENVCFG_ADUE_HI, MENVCFG_STCE_HI, csrWrite } from '../cpu/csr';
 import { decode } from '../isa/decode';
@@ -19,7 +19,9 @@ import { Access, PagingMode, WalkStatus } from '../mmu/walk';
 import { GUEST_VMID_BASE, prepareGuestWalk } from '../cpu/mem';
 import { transformInsn } from '../cpu/tinst';
 import { buildVirtDtb } from '../board/virtDtb';
-import { UART_BASE, UART_SIZE } from '../devices/uart16550';
+import { UART_BASE, UART_IRQ, UART_SIZE, Uart16550 } from '../devices/uart16550';
+import { PLIC_BASE, PLIC_SIZE, PLIC_SOURCES, Plic } from '../devices/plic';
+import type { MmioDevice } from '../devices/device';
 import { VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE } from '../devices/virtio/mmio';
 import { type ImageFile, placeImage } from '../loader/place';
 import { LoadError } from '../loader/elf';
@@ -28,7 +30,6 @@ import { GStageTables } from './gstage';
 import { type GuestSatp, ShadowMmu, ShadowOutcome } from './shadow';
 import { ExitHandling, ExitReason } from './exits';
 import { GuestSbi } from './sbi';
-import { VirtUart } from './vuart';
 
 export type MmuMode = 'nested' | 'shadow';
 
@@ -80,7 +81,12 @@ export class Vm {
   readonly gstage: GStageTables;
   /** Shadow paging state (null for nested paging). */
   readonly shadow: ShadowMmu | null;
-  readonly uart: VirtUart;
+  /** The VM's devices, emulated by the VMM with the board's own models: a 16550 UART (its console) and a PLIC
+   *  whose S-mode contexts raise the vCPUs' VS-level external interrupts (hvip.VSEIP). */
+  readonly uart: Uart16550;
+  readonly plic: Plic;
+  /** Emulated device pages: [base, size, device]; the virtio-mmio slots read as empty. */
+  readonly devices: [number, number, MmioDevice][];
   /** Where the guest's kernel starts, and its DTB. */
   entry = 0n;
   dtbAddr = 0;
@@ -90,11 +96,21 @@ export class Vm {
   pagesMapped = 0;
 
   constructor(readonly id: number, readonly config: VmConfig, readonly vmid: number, frames: HostFrames, machine: Machine,
-    console: (bytes: Uint8Array) => void) {
+    /** The VM's console output (its UART and its SBI console calls). */
+    readonly console: (bytes: Uint8Array) => void) {
     this.pmap = new Pmap(GUEST_RAM_BASE, config.memory, frames, id);
     this.gstage = new GStageTables(machine.bus, frames, id);
     this.shadow = config.mmu === 'shadow' ? new ShadowMmu(machine.bus, this.pmap, frames, id) : null;
-    this.uart = new VirtUart(console);
+    this.uart = new Uart16550(console);
+    this.plic = new Plic(config.vcpus, (vcpu, priv, level) => {
+      if (priv !== 1) return;                                  // the guest has no M-mode contexts to serve
+      const h = this.vcpus[vcpu].hart;
+      h.mipSw = level ? h.mipSw | MIP_VSEIP : h.mipSw & ~MIP_VSEIP;
+      h.irqCheck = true;
+      h.breakLoop = true;
+    });
+    this.uart.irqLine = (level) => this.plic.setLevel(UART_IRQ, level);
+    this.devices = [[UART_BASE, UART_SIZE, this.uart], [PLIC_BASE, PLIC_SIZE, this.plic], [VIRTIO_MMIO_BASE, VIRTIO_END - VIRTIO_MMIO_BASE, EMPTY]];
   }
 }
 
@@ -168,7 +184,8 @@ export class Vmm {
     const dtb = buildVirtDtb({
       harts: c.vcpus, ramBase: GUEST_RAM_BASE, ramSize: c.memory, timebaseHz: this.machine.timebaseHz,
       isa: GUEST_ISA, isaExtensions: GUEST_ISA_EXTENSIONS, mmuType: 'riscv,sv57', bootargs: c.append, initrd,
-      uart: { base: UART_BASE, size: UART_SIZE, clockHz: 3_686_400 },
+      uart: { base: UART_BASE, size: UART_SIZE, irq: UART_IRQ, clockHz: 3_686_400 },
+      plic: { base: PLIC_BASE, size: PLIC_SIZE, sources: PLIC_SOURCES },
     });
     vm.dtbAddr = Math.floor((end - dtb.length) / (2 << 20)) * (2 << 20);
     if (vm.dtbAddr < k.end) vm.dtbAddr = Math.floor((end - dtb.length) / 8) * 8;
@@ -331,7 +348,7 @@ export class Vmm {
       this.resume(h);
       return;
     }
-    if (!implicit && isDevice(gpa) && this.emulateMmio(h, v, gpa)) {
+    if (!implicit && deviceAt(vm, gpa) !== undefined && this.emulateMmio(h, v, gpa)) {
       log.update(seq, ExitReason.MMIO, ExitHandling.EMULATED, gpa);
       return;
     }
@@ -362,7 +379,7 @@ export class Vmm {
         this.inject(h, sh.guestCause, h.stvalLo, h.stvalHi);
         return;
       case ShadowOutcome.DEVICE:
-        if (access !== Access.FETCH && isDevice(sh.deviceGpa) && this.emulateMmio(h, v, sh.deviceGpa)) {
+        if (access !== Access.FETCH && deviceAt(v.vm, sh.deviceGpa) !== undefined && this.emulateMmio(h, v, sh.deviceGpa)) {
           log.update(seq, ExitReason.MMIO, ExitHandling.EMULATED, sh.deviceGpa);
           return;
         }
@@ -440,24 +457,38 @@ export class Vmm {
     return true;
   }
 
-  /** Emulates the faulting load/store on the VM's UART page; false if it cannot be decoded (not a load/store). */
+  /** Emulates the faulting load/store on one of the VM's devices; false if it cannot be decoded (not a load/store). */
   private emulateMmio(h: Hart, v: Vcpu, gpa: number): boolean {
     const a = this.decodeAccess(h, v);
-    if (a === null) return false;
-    const uart = gpa < UART_BASE + 0x1000;
-    const off = gpa - UART_BASE;
+    const d = deviceAt(v.vm, gpa);
+    if (a === null || d === undefined) return false;
+    const [base, , dev] = d;
+    const off = gpa - base;
+    // Devices take 1, 2 or 4 bytes; an 8-byte access is two 4-byte ones, low word first (as the board's bus does).
     if (a.store) {
-      if (uart) v.vm.uart.write(off, h.xl[a.reg] & (a.size >= 4 ? -1 : (1 << (8 * a.size)) - 1));
+      const lo = h.xl[a.reg], hi = h.xh[a.reg];
+      if (a.size === 8) { dev.write(off, 4, lo >>> 0); dev.write(off + 4, 4, hi >>> 0); }
+      else dev.write(off, a.size as 1 | 2 | 4, a.size === 4 ? lo >>> 0 : lo & ((1 << (8 * a.size)) - 1));
     } else {
-      // The virtio-mmio slots read as empty (device ID 0: no device) until the VMM serves virtio devices.
-      let x = uart ? v.vm.uart.read(off) : 0;
-      if (a.signed && a.size < 4) x = (x << (32 - 8 * a.size)) >> (32 - 8 * a.size);
-      if (a.reg !== 0) { h.xl[a.reg] = x; h.xh[a.reg] = a.signed ? x >> 31 : 0; }
+      let lo: number, hi = 0;
+      if (a.size === 8) { lo = dev.read(off, 4) | 0; hi = dev.read(off + 4, 4) | 0; }
+      else {
+        lo = dev.read(off, a.size as 1 | 2 | 4) | 0;
+        if (a.size < 4) lo &= (1 << (8 * a.size)) - 1;
+        if (a.signed && a.size < 4) lo = (lo << (32 - 8 * a.size)) >> (32 - 8 * a.size);
+        hi = a.signed ? lo >> 31 : 0;
+      }
+      if (a.reg !== 0) { h.xl[a.reg] = lo; h.xh[a.reg] = hi; }
     }
     advanceSepc(h, a.len);
     h.exitCredit = EXIT_RETIRED;
     this.resume(h);
     return true;
+  }
+
+  /** Flushes the VMs' buffered console output (the UART model writes whole lines). */
+  flushConsoles(): void {
+    for (const vm of this.vms) vm.uart.flush();
   }
 
   /**
@@ -553,10 +584,14 @@ export class Vmm {
   }
 }
 
-/** Whether a guest physical address is a device the VMM emulates (the UART, the virtio-mmio slots). */
-function isDevice(gpa: number): boolean {
-  return (gpa >= UART_BASE && gpa < UART_BASE + 0x1000) || (gpa >= VIRTIO_MMIO_BASE && gpa < VIRTIO_END);
+/** The emulated device of a VM at guest physical address gpa. */
+function deviceAt(vm: Vm, gpa: number): [number, number, MmioDevice] | undefined {
+  for (const d of vm.devices) if (gpa >= d[0] && gpa < d[0] + d[1]) return d;
+  return undefined;
 }
+
+/** The virtio-mmio slots without a device behind them: every register reads zero (device ID 0: no device). */
+const EMPTY: MmioDevice = { name: 'virtio-mmio (empty)', read: () => 0, write: () => undefined };
 
 /** The access fault matching a guest-page fault's access type. */
 function accessFaultOf(cause: number): number {

@@ -1,6 +1,6 @@
 // Slow test (npm run test:linux): Linux 6.1 built by examples/linux/build.sh boots on the virt board under
 // OpenSBI (--bios default) with 1 and 4 harts and a virtio disk, reaches the marker its /init prints, and powers off
-// with exit code 0.
+// with exit code 0; and as the guest of the built-in VMM under nested and shadow paging, with the same output.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -40,4 +40,21 @@ describe('Linux boots on vmscope (OpenSBI fw_dynamic + Linux 6.1 + initramfs)', 
       console.log(`      ${harts} hart(s): ${insns} instructions, ${seconds.toFixed(1)} s wall clock`);
     });
   }
+
+  it('as the guest of the built-in VMM, 2 vCPUs: nested and shadow paging print the same and retire the same instructions', () => {
+    const run = (mmu: string) => spawnSync(process.execPath, [...cli, 'run', '--mode', 'vm', '--mmu', mmu, '--smp', '2',
+      '--kernel', path.join(out, 'Image'), '--initrd', path.join(out, 'init.cpio'), '--append', 'console=ttyS0',
+      '--stats', '--timeout', '900'], { cwd: root, encoding: 'utf8', input: '', maxBuffer: 64 << 20 });
+    const nested = run('nested'), shadow = run('shadow');
+    for (const r of [nested, shadow]) {
+      assert.equal(r.status, 0, r.stdout.slice(-3000) + r.stderr);
+      assert.match(r.stdout, /vmscope-init: Linux 6\.1\.\d+ riscv64/);
+      assert.match(r.stdout, /processor\s*: 1\b/);
+      assert.match(r.stdout, /VMSCOPE-LINUX-BOOT-OK/);
+    }
+    assert.equal(shadow.stdout, nested.stdout);
+    const insns = (r: typeof nested) => /instructions: ([\d,]+)/.exec(r.stderr)?.[1];
+    assert.equal(insns(shadow), insns(nested));
+    console.log(`      VMM guest: ${insns(nested)} instructions; ${/VM exits: .*/.exec(nested.stderr)?.[0]} / ${/VM exits: .*/.exec(shadow.stderr)?.[0]}`);
+  });
 });
