@@ -53,8 +53,10 @@ export function examplesDir(): string {
 }
 
 function makeBoard(o: RunOptions, out: (b: Uint8Array) => void, drives: OpenDrive[] = []): VirtBoard {
+  // --mode vm: the devices belong to the first VM, not to the host board.
+  if (o.mode === 'vm') return new VirtBoard({ memorySize: o.memory, harts: o.vms * o.smp, host: { consoleWrite: out } });
   return new VirtBoard({
-    memorySize: o.memory, harts: o.mode === 'vm' ? o.vms * o.smp : o.smp, host: { consoleWrite: out }, drives: drives.map((d) => d.backend), entropySeed: o.entropySeed,
+    memorySize: o.memory, harts: o.smp, host: { consoleWrite: out }, drives: drives.map((d) => d.backend), entropySeed: o.entropySeed,
     virtioConsole: o.virtioConsole !== undefined,
   });
 }
@@ -144,7 +146,10 @@ async function runBoard(board: VirtBoard, o: RunOptions, forceStats: boolean, vm
   let quit = false;
   const con = attachConsole({
     input: (b) => {
-      if (vmm !== undefined) vmm.vms[0].uart.pushInput(b);       // --mode vm: the first VM's console
+      if (vmm !== undefined) {                                   // --mode vm: the first VM's console
+        const vm = vmm.vms[0];
+        if (o.virtioConsole?.input === true && vm.vconsole !== null) vm.vconsole.pushInput(b); else vm.uart.pushInput(b);
+      }
       else if (o.virtioConsole?.input === true && board.vconsole !== null) board.vconsole.pushInput(b);
       else board.uart.pushInput(b);
     },
@@ -197,7 +202,7 @@ async function cmdRun(o: RunOptions, forceStats = false): Promise<number> {
   const drives: OpenDrive[] = [];
   try {
     for (const d of o.drives) drives.push(openDrive(d));
-    return await bootAndRun(o, forceStats, makeBoard(o, stdout, drives));
+    return await bootAndRun(o, forceStats, makeBoard(o, stdout, drives), drives);
   } finally {
     // the guest's unflushed writes reach the image files now (never for readonly/snapshot drives)
     for (const d of drives) d.finish();
@@ -208,12 +213,16 @@ async function cmdRun(o: RunOptions, forceStats = false): Promise<number> {
  * --mode vm: the built-in VMM boots the kernel as the guest of each VM. A single VM's console is the terminal;
  * with several, each line is prefixed with its VM's name.
  */
-function bootVms(o: RunOptions, board: VirtBoard, out: (b: Uint8Array) => void): Vmm {
+function bootVms(o: RunOptions, board: VirtBoard, out: (b: Uint8Array) => void, drives: OpenDrive[]): Vmm {
   const kernelFile = o.kernel ?? o.program!;
   const kernel = readImage(kernelFile, o.kernel !== undefined ? '--kernel' : 'program');
   const initrd = o.initrd !== undefined ? readImage(o.initrd, '--initrd') : undefined;
   const configs: VmConfig[] = [];
   for (let i = 0; i < o.vms; i++) configs.push({ kernel, initrd, append: o.append, memory: o.vmMemory, vcpus: o.smp, mmu: o.mmu });
+  // Disks and devices go to the first VM (a disk cannot be shared between running kernels).
+  configs[0].drives = drives.map((d) => d.backend);
+  configs[0].entropySeed = o.entropySeed;
+  configs[0].virtioConsole = o.virtioConsole !== undefined;
   const lineStart = configs.map(() => true);
   const consoleOf = (vm: number, bytes: Uint8Array) => {
     if (o.vms === 1) { out(bytes); return; }
@@ -230,9 +239,9 @@ function bootVms(o: RunOptions, board: VirtBoard, out: (b: Uint8Array) => void):
   return vmm;
 }
 
-async function bootAndRun(o: RunOptions, forceStats: boolean, board: VirtBoard): Promise<number> {
+async function bootAndRun(o: RunOptions, forceStats: boolean, board: VirtBoard, drives: OpenDrive[] = []): Promise<number> {
   if (o.mode === 'vm') {
-    const vmm = bootVms(o, board, (b) => { process.stdout.write(b); });
+    const vmm = bootVms(o, board, (b) => { process.stdout.write(b); }, drives);
     return runBoard(board, o, forceStats, vmm);
   }
   const builtinSbi = o.bios === 'builtin';

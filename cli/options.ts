@@ -203,9 +203,6 @@ export function parseArgs(argv: string[]): Command {
     if (run.bios !== undefined && run.bios !== 'none') {
       throw new UsageError('--mode vm: the VMM is the machine\'s firmware and hypervisor; --bios cannot be used with it');
     }
-    if (run.drives.length > 0 || run.entropySeed !== undefined || run.virtioConsole !== undefined) {
-      throw new UsageError('--mode vm: virtio devices for guests are not available yet (--drive, --device)');
-    }
     if (run.vms * run.smp > 8) throw new UsageError(`--vms ${run.vms} with --smp ${run.smp}: at most 8 vCPUs in all (one hart each)`);
     if (!run.memorySet) run.memory = Math.min(2048 * MiB, run.vms * run.vmMemory + 64 * MiB);
   }
@@ -268,7 +265,8 @@ Virtualization (docs/vmm.md):
                        --smp vCPUs, each pinned to a hart of its own (8 in all at most)
   --vm-memory SIZE     --mode vm: guest RAM per VM at 0x80000000 (default 128M), backed page
                        by page as the guest touches it; -m (host RAM) defaults to what the VMs
-                       need plus 64M
+                       need plus 64M. With --mode vm, --drive and --device give the first VM
+                       virtio devices served by the VMM
 
 Console: the guest's UART is stdin/stdout. On a terminal, input is raw and Ctrl-A X quits
 (Ctrl-A H lists the keys); with a pipe, end of input does not end the run.

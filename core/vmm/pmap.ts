@@ -2,6 +2,7 @@
 // host physical page), filled lazily on first use.
 
 import type { Bus } from '../devices/bus';
+import type { DmaPort } from '../devices/dma';
 
 /** The host's free 4 KiB frames: the VMM's only memory allocator (guest pages and its own tables). */
 export class HostFrames {
@@ -107,5 +108,46 @@ export class Pmap {
     const out: [number, number][] = [];
     for (let i = 0; i < this.host.length; i++) if (this.host[i] !== 0) out.push([this.base + i * 4096, this.host[i]]);
     return out;
+  }
+}
+
+/**
+ * A virtio device's DMA port into one VM: guest physical addresses, through the pmap, page by page. Anything
+ * outside the VM's RAM is unreachable (the whole transfer fails and nothing moves), so a guest cannot aim its
+ * devices at another VM's memory or the VMM's tables.
+ */
+export class GuestDma implements DmaPort {
+  constructor(private readonly pmap: Pmap, private readonly bus: Bus) {}
+
+  read(addr: number, dst: Uint8Array): boolean {
+    if (!this.inside(addr, dst.length)) return false;
+    const ram = this.bus.ram;
+    for (let done = 0; done < dst.length;) {
+      const a = addr + done, n = Math.min(dst.length - done, 4096 - (a % 4096));
+      const hpa = this.pmap.hostAddr(a, false);
+      if (hpa < 0) dst.fill(0, done, done + n);            // never touched: reads as zero
+      else { const off = ram.offsetOf(hpa, n); dst.set(ram.u8.subarray(off, off + n), done); }
+      done += n;
+    }
+    return true;
+  }
+
+  write(addr: number, src: Uint8Array): boolean {
+    if (!this.inside(addr, src.length)) return false;
+    // Back every page first, so that running out of host memory leaves guest memory untouched.
+    for (let p = addr - (addr % 4096); p < addr + src.length; p += 4096) if (this.pmap.hostPage(p, true) < 0) return false;
+    const ram = this.bus.ram;
+    for (let done = 0; done < src.length;) {
+      const a = addr + done, n = Math.min(src.length - done, 4096 - (a % 4096));
+      const off = ram.offsetOf(this.pmap.hostAddr(a, true), n);
+      ram.u8.set(src.subarray(done, done + n), off);
+      this.bus.noteRamWrite(off, n);
+      done += n;
+    }
+    return true;
+  }
+
+  private inside(addr: number, len: number): boolean {
+    return Number.isSafeInteger(addr) && this.pmap.contains(addr) && (len === 0 || this.pmap.contains(addr + len - 1));
   }
 }

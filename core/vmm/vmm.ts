@@ -22,10 +22,15 @@ import { buildVirtDtb } from '../board/virtDtb';
 import { UART_BASE, UART_IRQ, UART_SIZE, Uart16550 } from '../devices/uart16550';
 import { PLIC_BASE, PLIC_SIZE, PLIC_SOURCES, Plic } from '../devices/plic';
 import type { MmioDevice } from '../devices/device';
-import { VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE } from '../devices/virtio/mmio';
+import {
+  VIRTIO_MMIO_BASE, VIRTIO_MMIO_IRQ, VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE, VirtioMmio, type VirtioDevice,
+} from '../devices/virtio/mmio';
+import { type BlockBackend, VirtioBlk } from '../devices/virtio/blk';
+import { VirtioRng } from '../devices/virtio/rng';
+import { VirtioConsole } from '../devices/virtio/console';
 import { type ImageFile, placeImage } from '../loader/place';
 import { LoadError } from '../loader/elf';
-import { HostFrames, Pmap } from './pmap';
+import { GuestDma, HostFrames, Pmap } from './pmap';
 import { GStageTables } from './gstage';
 import { type GuestSatp, ShadowMmu, ShadowOutcome } from './shadow';
 import { ExitHandling, ExitReason } from './exits';
@@ -42,6 +47,12 @@ export interface VmConfig {
   memory: number;
   vcpus: number;
   mmu: MmuMode;
+  /** Disks for the guest: virtio-blk devices served by the VMM (DMA through the VM's pmap only). */
+  drives?: BlockBackend[];
+  /** A virtio entropy device seeded with this number. */
+  entropySeed?: number;
+  /** A virtio console (its output is the VM's console). */
+  virtioConsole?: boolean;
 }
 
 /** What the VMM needs from around it. */
@@ -53,7 +64,6 @@ export interface VmmHost {
 }
 
 export const GUEST_RAM_BASE = 0x8000_0000;
-const VIRTIO_END = VIRTIO_MMIO_BASE + VIRTIO_MMIO_SLOTS * VIRTIO_MMIO_STRIDE;
 /** The ISA a guest sees: the host's without H (no nested virtualization) and without Svadu. */
 export const GUEST_ISA = 'rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb_zbs_zicond_sstc';
 const GUEST_ISA_EXTENSIONS = ['i', 'm', 'a', 'f', 'd', 'c', 'zicntr', 'zicsr', 'zifencei', 'zihpm', 'zba', 'zbb', 'zbs', 'zicond', 'sstc'];
@@ -85,7 +95,9 @@ export class Vm {
    *  whose S-mode contexts raise the vCPUs' VS-level external interrupts (hvip.VSEIP). */
   readonly uart: Uart16550;
   readonly plic: Plic;
-  /** Emulated device pages: [base, size, device]; the virtio-mmio slots read as empty. */
+  /** The VM's virtio console, if it has one. */
+  readonly vconsole: VirtioConsole | null = null;
+  /** Emulated device pages: [base, size, device]. */
   readonly devices: [number, number, MmioDevice][];
   /** Where the guest's kernel starts, and its DTB. */
   entry = 0n;
@@ -110,7 +122,20 @@ export class Vm {
       h.breakLoop = true;
     });
     this.uart.irqLine = (level) => this.plic.setLevel(UART_IRQ, level);
-    this.devices = [[UART_BASE, UART_SIZE, this.uart], [PLIC_BASE, PLIC_SIZE, this.plic], [VIRTIO_MMIO_BASE, VIRTIO_END - VIRTIO_MMIO_BASE, EMPTY]];
+    this.devices = [[UART_BASE, UART_SIZE, this.uart], [PLIC_BASE, PLIC_SIZE, this.plic]];
+    // virtio-mmio slots, filled from the top as on the board (the first disk in slot 7 is the guest's vda); their
+    // DMA reaches only this VM's memory.
+    const virtio: VirtioDevice[] = (config.drives ?? []).map((d, i) => new VirtioBlk(d, i));
+    if (config.entropySeed !== undefined) virtio.push(new VirtioRng(config.entropySeed));
+    if (config.virtioConsole === true) { this.vconsole = new VirtioConsole(console); virtio.push(this.vconsole); }
+    if (virtio.length > VIRTIO_MMIO_SLOTS) throw new LoadError(`vm${id}: at most ${VIRTIO_MMIO_SLOTS} virtio devices (got ${virtio.length})`);
+    const dma = new GuestDma(this.pmap, machine.bus);
+    for (let n = 0; n < VIRTIO_MMIO_SLOTS; n++) {
+      const d = VIRTIO_MMIO_SLOTS - 1 - n;
+      const slot = new VirtioMmio(dma, d < virtio.length ? virtio[d] : null, `vm${id} virtio-mmio@${n}`);
+      slot.irq = (level) => this.plic.setLevel(VIRTIO_MMIO_IRQ + n, level);
+      this.devices.push([VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_STRIDE, VIRTIO_MMIO_SIZE, slot]);
+    }
   }
 }
 
@@ -186,6 +211,7 @@ export class Vmm {
       isa: GUEST_ISA, isaExtensions: GUEST_ISA_EXTENSIONS, mmuType: 'riscv,sv57', bootargs: c.append, initrd,
       uart: { base: UART_BASE, size: UART_SIZE, irq: UART_IRQ, clockHz: 3_686_400 },
       plic: { base: PLIC_BASE, size: PLIC_SIZE, sources: PLIC_SOURCES },
+      virtio: { base: VIRTIO_MMIO_BASE, stride: VIRTIO_MMIO_STRIDE, size: VIRTIO_MMIO_SIZE, slots: VIRTIO_MMIO_SLOTS, irq: VIRTIO_MMIO_IRQ },
     });
     vm.dtbAddr = Math.floor((end - dtb.length) / (2 << 20)) * (2 << 20);
     if (vm.dtbAddr < k.end) vm.dtbAddr = Math.floor((end - dtb.length) / 8) * 8;
@@ -590,8 +616,6 @@ function deviceAt(vm: Vm, gpa: number): [number, number, MmioDevice] | undefined
   return undefined;
 }
 
-/** The virtio-mmio slots without a device behind them: every register reads zero (device ID 0: no device). */
-const EMPTY: MmioDevice = { name: 'virtio-mmio (empty)', read: () => 0, write: () => undefined };
 
 /** The access fault matching a guest-page fault's access type. */
 function accessFaultOf(cause: number): number {

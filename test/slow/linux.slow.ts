@@ -41,15 +41,19 @@ describe('Linux boots on vmscope (OpenSBI fw_dynamic + Linux 6.1 + initramfs)', 
     });
   }
 
-  it('as the guest of the built-in VMM, 2 vCPUs: nested and shadow paging print the same and retire the same instructions', () => {
+  it('as the guest of the built-in VMM, 2 vCPUs and virtio devices: nested and shadow paging print the same and retire the same instructions', () => {
     const run = (mmu: string) => spawnSync(process.execPath, [...cli, 'run', '--mode', 'vm', '--mmu', mmu, '--smp', '2',
       '--kernel', path.join(out, 'Image'), '--initrd', path.join(out, 'init.cpio'), '--append', 'console=ttyS0',
+      '--drive', `${disk},snapshot=on`, '--device', 'virtio-rng', '--device', 'virtio-console',
       '--stats', '--timeout', '900'], { cwd: root, encoding: 'utf8', input: '', maxBuffer: 64 << 20 });
     const nested = run('nested'), shadow = run('shadow');
     for (const r of [nested, shadow]) {
       assert.equal(r.status, 0, r.stdout.slice(-3000) + r.stderr);
       assert.match(r.stdout, /vmscope-init: Linux 6\.1\.\d+ riscv64/);
       assert.match(r.stdout, /processor\s*: 1\b/);
+      assert.match(r.stdout, /vmscope-init: disk vda, 8192 sectors/);
+      assert.match(r.stdout, /vmscope-init: hwrng virtio_rng\.0/);
+      assert.match(r.stdout, /vmscope-init: hello on the virtio console/);
       assert.match(r.stdout, /VMSCOPE-LINUX-BOOT-OK/);
     }
     assert.equal(shadow.stdout, nested.stdout);
