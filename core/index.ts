@@ -20,6 +20,6 @@ export type { Host, MmioDevice } from './devices/device';
 export { OverlayBlockBackend, MemoryBlockBackend } from './devices/virtio/blk';
 export type { BlockBackend } from './devices/virtio/blk';
 export { Vmm, GUEST_RAM_BASE } from './vmm/vmm';
-export type { VmConfig, VmmHost, MmuMode, Vm, Vcpu } from './vmm/vmm';
+export type { VmConfig, VmmHost, MmuMode, Vm, Vcpu, VmStats } from './vmm/vmm';
 export { ExitLog, EXIT_REASON_NAMES, EXIT_REASON_IDS, EXIT_HANDLING_NAMES } from './vmm/exits';
 export type { ExitRecord } from './vmm/exits';

@@ -139,6 +139,22 @@ export class Vm {
   }
 }
 
+/** Memory-virtualization statistics of one VM. */
+export interface VmStats {
+  id: number;
+  mmu: MmuMode;
+  vcpus: number;
+  /** Guest RAM in bytes, and the guest pages backed by host pages so far. */
+  memory: number;
+  pagesBacked: number;
+  /** Nested paging: G-stage table pages and 4 KiB leaves written. */
+  gstageTables: number;
+  gstageLeaves: number;
+  /** Shadow paging: live spaces and table pages, shadow misses taken, leaves filled, resyncs (sfence/satp), evictions. */
+  shadow?: { spaces: number; tablePages: number; faults: number; fills: number; resyncs: number; evictions: number };
+  exitCode?: number;
+}
+
 /** What a guest access to an emulated device decoded to. */
 interface MmioAccess { store: boolean; size: number; signed: boolean; reg: number; len: number }
 
@@ -185,6 +201,22 @@ export class Vmm {
       if (v !== undefined && v.index === 0) this.startVcpu(v, v.vm.entry, BigInt(v.vm.dtbAddr));
       else this.park(h);
     }
+  }
+
+  /** Each VM's memory-virtualization statistics (exits and walks: Machine.exits and Machine.translationStats()). */
+  stats(): VmStats[] {
+    return this.vms.map((vm) => {
+      const sh = vm.shadow;
+      return {
+        id: vm.id, mmu: vm.config.mmu, vcpus: vm.vcpus.length, memory: vm.config.memory, pagesBacked: vm.pmap.live,
+        gstageTables: sh === null ? vm.gstage.tables : 0, gstageLeaves: vm.gstage.leaves,
+        shadow: sh === null ? undefined : {
+          spaces: sh.spaces.length, tablePages: sh.livePages(), faults: sh.faults, fills: sh.fills, resyncs: sh.resyncs,
+          evictions: sh.evictions,
+        },
+        exitCode: vm.exitCode,
+      };
+    });
   }
 
   /** The vCPU pinned to a hart. */

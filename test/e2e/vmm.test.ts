@@ -80,6 +80,16 @@ describe('built-in VMM: the minikernel as a guest', function () {
     assert.equal(exits.counts[ExitReason.GUEST_PAGE_FAULT], 0, 'hgatp is Bare');
     const sh = shadow.vmm.vms[0].shadow!;
     assert.ok(sh.fills > 0 && sh.resyncs > 0 && sh.spaces.length >= 1);
+    const [st] = shadow.vmm.stats();
+    assert.equal(st.mmu, 'shadow');
+    assert.equal(st.shadow!.fills, sh.fills);
+    assert.equal(st.gstageTables, 0);
+    assert.ok(st.pagesBacked > 40);
+    const t = shadow.board.machine.translationStats();
+    assert.ok(t.guestWalks > 0 && t.hostWalks === 0, 'every walk was a guest walk');
+    assert.ok(t.guestWalkRefs / t.guestWalks < 4, 'shadow walks are one-stage: at most 3 references each (plus restarts)');
+    const tn = nested.board.machine.translationStats();
+    assert.ok(tn.guestWalkRefs / tn.guestWalks > 6, 'nested walks are two-dimensional');
     assert.equal(exits.counts[ExitReason.MMIO], nested.board.machine.exits.counts[ExitReason.MMIO], 'the same device accesses');
   });
 
