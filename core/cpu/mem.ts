@@ -195,7 +195,10 @@ function translateGuest(h: Hart, lo: number, hi: number, access: Access, priv: n
   }
   const vsBare = h.vsatpMode === PagingMode.BARE, gBare = h.hgatpMode === PagingMode.BARE;
   const word = (vsBare ? VS_BARE : tsRes.vsPteLo & 0xff) | (gBare ? G_BARE : (tsRes.gPteLo & 0xff) << 8);
-  tlb.insert(lo, hi, asid, vmid, !vsBare && (tsRes.vsPteLo & PTE_G) !== 0, tsRes.ppn, tsRes.level, word);
+  // A guest page larger than the combined entry (its G-stage pages are smaller) is cached in pieces; the TLB
+  // keeps the guest page's size so that a fence of any address in it drops every piece.
+  tlb.insert(lo, hi, asid, vmid, !vsBare && (tsRes.vsPteLo & PTE_G) !== 0, tsRes.ppn, tsRes.level, word,
+    vsBare ? tsRes.level : tsRes.vsLevel);
   xlate.level = tsRes.level;
   return tsRes.ppn * 4096 + (lo & 4095);
 }

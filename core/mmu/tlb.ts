@@ -50,6 +50,16 @@ export class Tlb {
   private readonly victim: Uint8Array;
   /** Valid entries per size class. */
   private readonly live = new Int32Array(LEVELS);
+  /**
+   * Entries that hold a piece of a larger page (a guest's 2 MiB VS-stage page cached as 4 KiB pieces because its
+   * G-stage pages are smaller): the level of that larger page (0 = none), the tag of va at that level, and how
+   * many such entries are valid. An address-scoped fence of any address in the larger page drops all its pieces,
+   * as it would drop the one large entry the architecture has in mind.
+   */
+  private readonly bigLevel: Uint8Array;
+  private readonly bigLo: Int32Array;
+  private readonly bigHi: Int32Array;
+  private pieces = 0;
 
   /** `size` = slots per page-size class (rounded up to a power of two, at least 2). */
   constructor(size: number) {
@@ -67,6 +77,9 @@ export class Tlb {
     this.pte = new Int32Array(total);
     this.base = new Float64Array(total);
     this.victim = new Uint8Array(total / 2);
+    this.bigLevel = new Uint8Array(total);
+    this.bigLo = new Int32Array(total);
+    this.bigHi = new Int32Array(total);
   }
 
   /** Entry index for va (lo, hi) in the address space (asid, vmid), or -1. Global entries match any asid. */
@@ -90,7 +103,8 @@ export class Tlb {
    * level, pteLo the leaf PTE bits 31:0. Replaces an entry for the same page and address space, else a
    * free way, else the older way of the set.
    */
-  insert(vaLo: number, vaHi: number, asid: number, vmid: number, global: boolean, ppn: number, level: number, pteLo: number): void {
+  insert(vaLo: number, vaHi: number, asid: number, vmid: number, global: boolean, ppn: number, level: number, pteLo: number,
+    pageLevel = level): void {
     const s = 12 + 9 * level;
     const tLo = tagLoOf(vaLo, vaHi, s), tHi = tagHiOf(vaHi, s);
     const e0 = this.setOf(level, tLo, vmid);
@@ -103,6 +117,15 @@ export class Tlb {
     if (e < 0) e = this.valid[e0] === 0 ? e0 : this.valid[e0 + 1] === 0 ? e0 + 1 : e0 + this.victim[e0 >>> 1];
     this.victim[e0 >>> 1] = e === e0 ? 1 : 0;
     if (this.valid[e] === 0) { this.valid[e] = 1; this.live[level]++; }
+    if (this.bigLevel[e] !== 0) this.pieces--;
+    if (pageLevel > level) {
+      // a piece of a larger page: remember the larger page for address-scoped fences
+      const sb = 12 + 9 * pageLevel;
+      this.bigLevel[e] = pageLevel; this.bigLo[e] = tagLoOf(vaLo, vaHi, sb); this.bigHi[e] = tagHiOf(vaHi, sb);
+      this.pieces++;
+    } else {
+      this.bigLevel[e] = 0;
+    }
     this.tagLo[e] = tLo; this.tagHi[e] = tHi;
     this.asid[e] = asid; this.vmid[e] = vmid;
     this.global[e] = g;
@@ -147,6 +170,16 @@ export class Tlb {
         this.drop(e);
       }
     }
+    if (this.pieces === 0) return;
+    // The pieces of a larger page holding va, wherever they sit.
+    const n = this.size * LEVELS;
+    for (let e = 0; e < n; e++) {
+      const L = this.bigLevel[e];
+      if (L === 0 || this.valid[e] === 0 || this.vmid[e] !== vmid) continue;
+      if (hasAsid && (this.global[e] !== 0 || this.asid[e] !== asid)) continue;
+      const sb = 12 + 9 * L;
+      if (this.bigLo[e] === tagLoOf(vaLo, vaHi, sb) && this.bigHi[e] === tagHiOf(vaHi, sb)) this.drop(e);
+    }
   }
 
   /** Drops every entry of one VMID (HFENCE.GVMA, hgatp writes). */
@@ -165,6 +198,8 @@ export class Tlb {
   flushAll(): void {
     this.valid.fill(0);
     this.live.fill(0);
+    this.bigLevel.fill(0);
+    this.pieces = 0;
   }
 
   /** Every valid entry, for the debugger (allocates; not for the hot path). */
@@ -198,6 +233,7 @@ export class Tlb {
   }
 
   private drop(e: number): void {
+    if (this.bigLevel[e] !== 0) { this.bigLevel[e] = 0; this.pieces--; }
     this.valid[e] = 0;
     this.live[this.levelOf(e)]--;
   }

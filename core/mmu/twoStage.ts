@@ -60,6 +60,8 @@ export class TwoStageResult {
   ppn = 0;
   /** Level of the combined mapping: the smaller of the two stages' leaf levels. */
   level = 0;
+  /** Level of the VS-stage leaf (the guest's page size; 4 when vsatp is Bare). */
+  vsLevel = 0;
   /** The guest physical address the VS stage produced (valid on success and for final G-stage faults). */
   gpa = 0;
   /** Leaf PTE bits 31:0 of each stage (VS: 0 when vsatp is Bare; G: 0 when hgatp is Bare). */
@@ -163,6 +165,7 @@ export class TwoStageWalker implements PtePort {
     // The combined mapping is only as large as the smaller of the two pages (a 2 MiB guest page over 4 KiB
     // host pages is cached as 4 KiB pages).
     res.level = vsLevel < gLevel ? vsLevel : gLevel;
+    res.vsLevel = vsLevel;
     if (vsLevels === 0 && pagingLevels(req.gMode) === 0) res.level = 0;
     return WalkStatus.OK;
   }

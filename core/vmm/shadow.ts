@@ -50,6 +50,9 @@ class GuestTablePort implements PtePort {
 export class ShadowSpace {
   /** Host frames of its tables, root first. */
   readonly tables: number[] = [];
+  /** Regions (level:tag) of guest superpages shadowed here as 4 KiB leaves: a fence of any address in one drops
+   *  them all, as it would drop the superpage's one TLB entry. */
+  readonly bigRegions = new Set<string>();
   lastUse = 0;
   constructor(readonly guestRoot: number, readonly asid: number, readonly mode: number, readonly root: number) {
     this.tables.push(root);
@@ -156,6 +159,7 @@ export class ShadowMmu {
     let flags = leaf & (PTE_V | PTE_R | PTE_X | PTE_U | PTE_G) | PTE_A | PTE_D;
     if ((leaf & PTE_W) !== 0 && (leaf & PTE_D) !== 0) flags |= PTE_W;
     if (!this.setLeaf(s, vaLo, vaHi, hpa / 4096, flags)) return ShadowOutcome.NO_MEMORY;
+    if (s.mode !== PagingMode.BARE && this.res.level > 0) s.bigRegions.add(regionKey(vaLo, vaHi, this.res.level));
     this.fills++;
     s.lastUse = ++this.useClock;
     return ShadowOutcome.FILLED;
@@ -174,11 +178,24 @@ export class ShadowMmu {
     return walk(req, res, this.port, null) === WalkStatus.OK ? res.ppn * 4096 + (vaLo & 4095) : -1;
   }
 
-  /** sfence.vma semantics on the shadow tables: drop the entry for va (if given) or whole spaces. */
-  sfence(vaLo: number, vaHi: number, hasVa: boolean, asid: number, hasAsid: boolean): void {
+  /**
+   * sfence.vma semantics on the shadow tables: drop the entry for va (if given) or whole spaces. Returns true when
+   * a whole superpage region went (the hart's TLB holds such pages in 4 KiB pieces: the caller flushes it all).
+   */
+  sfence(vaLo: number, vaHi: number, hasVa: boolean, asid: number, hasAsid: boolean): boolean {
     this.resyncs++;
+    let regions = false;
     for (const s of [...this.spaces]) {
       if (hasAsid && s.asid !== asid && s.mode !== PagingMode.BARE) continue;
+      if (hasVa && s.bigRegions.size > 0) {
+        for (let level = 1; level <= 4; level++) {
+          const key = regionKey(vaLo, vaHi, level);
+          if (!s.bigRegions.has(key)) continue;
+          s.bigRegions.delete(key);
+          this.unlinkRegion(s, vaLo, vaHi, level);
+          regions = true;
+        }
+      }
       if (hasVa) {
         // A global leaf survives an ASID-scoped fence; otherwise clear the 4 KiB shadow leaf.
         const pa = this.leafAddr(s, vaLo, vaHi);
@@ -191,6 +208,25 @@ export class ShadowMmu {
         this.drop(s);
       }
     }
+    return regions;
+  }
+
+  /**
+   * Unlinks the shadow subtree under va's entry at `level` (a guest superpage's region): its 4 KiB leaves are gone
+   * at once. The unlinked tables stay with the space until it is emptied or freed.
+   */
+  private unlinkRegion(s: ShadowSpace, vaLo: number, vaHi: number, level: number): void {
+    const ram = this.bus.ram;
+    const levels = pagingLevels(s.mode);
+    if (level >= levels) { this.clear(s); return; }
+    let table = s.root;
+    for (let i = levels - 1; i > level; i--) {
+      const off = ram.offsetOf(table + vpn(vaLo, vaHi, i) * 8, 8) >>> 2;
+      if ((ram.i32[off] & PTE_V) === 0) return;
+      table = ((ram.i32[off + 1] & 0x3fffff) * 4194304 + (ram.i32[off] >>> 10)) * 4096;
+    }
+    const off = ram.offsetOf(table + vpn(vaLo, vaHi, level) * 8, 8) >>> 2;
+    ram.i32[off] = 0; ram.i32[off + 1] = 0;
   }
 
   /** Records that vCPU `vcpu` runs on space s (its real vsatp points at s.root). */
@@ -217,6 +253,7 @@ export class ShadowMmu {
 
   /** Empties a space: its root is zeroed and its other tables are freed. */
   private clear(s: ShadowSpace): void {
+    s.bigRegions.clear();
     for (const t of s.tables.splice(1)) { this.frames.release(t); this.tablePages--; }
     const ram = this.bus.ram, off = ram.offsetOf(s.root, 4096);
     ram.u8.fill(0, off, off + 4096);
@@ -276,6 +313,14 @@ export class ShadowMmu {
   livePages(): number {
     return this.tablePages;
   }
+}
+
+/** The key of va's region at a page level (the page-aligned va above that level's offset bits). */
+function regionKey(lo: number, hi: number, level: number): string {
+  const sh = 12 + 9 * level;
+  const tLo = sh < 32 ? (lo >>> sh) | (hi << (32 - sh)) : hi >>> (sh - 32);
+  const tHi = sh < 32 ? hi >>> sh : 0;
+  return `${level}:${tHi}:${tLo}`;
 }
 
 /** VPN[i] (9 bits) of va. */

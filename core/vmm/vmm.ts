@@ -484,7 +484,7 @@ export class Vmm {
     if (f3 === 0 && (bits >>> 25) === 0x09 && rd === 0) {
       // sfence.vma rs1, rs2: drop the shadow entries it covers, and what the hart's TLB caches of them.
       const asid = h.xl[rs2] & 0xffff;
-      sh.sfence(h.xl[rs1], h.xh[rs1], rs1 !== 0, asid, rs2 !== 0);
+      if (sh.sfence(h.xl[rs1], h.xh[rs1], rs1 !== 0, asid, rs2 !== 0)) h.tlb.flushVmid(GUEST_VMID_BASE);
       h.tlb.flush(h.xl[rs1], h.xh[rs1], rs1 !== 0, asid, rs2 !== 0, GUEST_VMID_BASE);
       if (rs1 === 0) for (const o of v.vm.vcpus) if (o !== v) o.hart.tlb.flushVmid(GUEST_VMID_BASE);
       h.mmuContextChanged();

@@ -6,8 +6,9 @@ const lo = (va: bigint) => Number(BigInt.asUintN(32, va)) | 0;
 const hi = (va: bigint) => Number(BigInt.asUintN(64, va) >> 32n) | 0;
 const sext = (v: bigint, bits: number) => BigInt.asUintN(64, BigInt.asIntN(bits, v));
 
-function insert(t: Tlb, va: bigint, pa: bigint, o: { level?: number; asid?: number; vmid?: number; global?: boolean; pte?: number } = {}): void {
-  t.insert(lo(va), hi(va), o.asid ?? 1, o.vmid ?? 0, o.global ?? false, Number(pa >> 12n), o.level ?? 0, o.pte ?? 0xcf);
+function insert(t: Tlb, va: bigint, pa: bigint,
+  o: { level?: number; asid?: number; vmid?: number; global?: boolean; pte?: number; pageLevel?: number } = {}): void {
+  t.insert(lo(va), hi(va), o.asid ?? 1, o.vmid ?? 0, o.global ?? false, Number(pa >> 12n), o.level ?? 0, o.pte ?? 0xcf, o.pageLevel);
 }
 const find = (t: Tlb, va: bigint, asid = 1, vmid = 0) => t.lookup(lo(va), hi(va), asid, vmid);
 /** Translated physical address through the TLB, or -1n. */
@@ -191,6 +192,21 @@ describe('tlb', () => {
       // tag 2 is a guest entry of hgatp.VMID 1
       { va: 0xffff_ffff_c020_0000n, pa: 0x8040_0000n, level: 1, asid: 3, vmid: 1, stage: 'guest', global: true, pte: 0xef },
     ]);
+  });
+
+  it('pieces of a larger page (a guest 2 MiB page over 4 KiB G-stage pages) all go with a fence of any address in it', () => {
+    const t = new Tlb(64);
+    insert(t, 0x4000_1000n, 0x9000_1000n, { vmid: 2, pageLevel: 1 });
+    insert(t, 0x4010_0000n, 0x9010_0000n, { vmid: 2, pageLevel: 1 });
+    insert(t, 0x4020_0000n, 0x9020_0000n, { vmid: 2, pageLevel: 1 });   // the next 2 MiB page
+    insert(t, 0x4000_3000n, 0x9000_3000n, { vmid: 2 });                 // an ordinary 4 KiB page in the same range
+    t.flush(lo(0x4000_7000n), hi(0x4000_7000n), true, 0, false, 2);      // an address no entry holds, in the first 2 MiB
+    assert.equal(pa(t, 0x4000_1000n, 1, 2), -1n);
+    assert.equal(pa(t, 0x4010_0000n, 1, 2), -1n);
+    assert.equal(pa(t, 0x4020_0000n, 1, 2), 0x9020_0000n, 'another large page keeps its pieces');
+    assert.equal(pa(t, 0x4000_3000n, 1, 2), 0x9000_3000n, 'a real 4 KiB page is not a piece');
+    t.flush(lo(0x4020_0000n), hi(0x4020_0000n), true, 0, false, 3);      // another VMID: nothing
+    assert.equal(pa(t, 0x4020_0000n, 1, 2), 0x9020_0000n);
   });
 
   it('counts hits and misses as public fields', () => {
