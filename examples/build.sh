@@ -25,7 +25,7 @@ COMMON_GUEST="-Tcommon/slink.ld common/sstart.S common/slib.c"
 MINIVISOR="-Tminivisor/link.ld minivisor/entry.S minivisor/guest_image.S minivisor/console.c minivisor/sbi.c \
   minivisor/gstage.c minivisor/mmio.c minivisor/main.c"
 # Benchmarks that exist only as guests (they manage page tables and address spaces themselves).
-GUEST_ONLY="tlbstress ptchurn"
+GUEST_ONLY="tlbstress ptchurn pgstress"
 
 # build <output name> [-Tlinkscript] [-Dflags/-Iflags...] <sources...>: compiles each source into
 # build/obj/<name>/ (named objects keep the ELFs reproducible) and links them with the linker
