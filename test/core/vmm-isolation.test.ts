@@ -8,6 +8,9 @@ import * as A from '../support/asm';
 import { VirtBoard } from '../../core/board/virt';
 import { GUEST_RAM_BASE, type MmuMode, Vmm } from '../../core/vmm/vmm';
 import { Csr } from '../../core/cpu/csrNumbers';
+import { ExitReason } from '../../core/vmm/exits';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const MiB = 1 << 20;
 const GUEST_MEM = 8 * MiB;
@@ -168,4 +171,47 @@ describe('VMM isolation (randomized)', function () {
       assert.ok(done > SEEDS.length * 100, `and many complete (${done})`);
     });
   }
+
+  it('a guest that calls SBI with garbage and then loops on a fault gets errors, while the VM next to it runs to its end', () => {
+    // Guest 0: 200 SBI calls with random extension/function IDs and arguments (DBCN writes included, with addresses
+    // inside, across the end of and far outside its RAM), recording that each returned; then a load from an address
+    // nothing backs, with a trap handler that retries it forever.
+    const r = rng(7);
+    const p: number[] = [];
+    const HANDLER = 8000;
+    p.push(...li('t0', CODE + 4 * HANDLER), A.csrw(Csr.STVEC, 't0'), A.addi('s2', 'zero', 0));
+    for (let k = 0; k < 200; k++) {
+      const eid = [0x4442434e, 0x10, 0x54494d45, 0x48534d, 0x52464e43, 0x735049, r(), 0x53525354][r() % 8];
+      let fid = r() % 4 === 0 ? r() : r() % 8;
+      let a0 = r() % 4096;
+      if (eid === 0x48534d && fid === 1) fid = 7;              // not hart_stop: a legitimate way not to return
+      if (eid === 0x53525354) a0 = 3 + (r() % 1000);           // reset types 0-2 would legitimately shut down
+      p.push(...li('a7', eid >>> 0), ...li('a6', fid >>> 0), ...li('a0', a0), ...li('a1', [0, GUEST_RAM_BASE + GUEST_MEM - 8, r(), 0x1000_0000][r() % 4]),
+        ...li('a2', r() % 3), A.ecall(), A.addi('s2', 's2', 1));
+    }
+    p.push(...li('t1', 0x4000_0000), A.ld('a3', 't1', 0), A.self());
+    A.padTo(p, HANDLER);
+    p.push(A.sret());                                                       // returns to the faulting load: a fault loop
+    const board = new VirtBoard({ memorySize: GUEST_MEM + 192 * MiB, harts: 2, host: { consoleWrite: () => undefined } });
+    let out1 = '';
+    const vmm = new Vmm(board.machine, [
+      { kernel: { name: 'garbage', bytes: A.bytes(p) }, memory: GUEST_MEM, vcpus: 1, mmu: 'shadow' },
+      { kernel: { name: 'minikernel', bytes: new Uint8Array(readFileSync(path.join(__dirname, '..', '..', 'examples', 'build', 'minikernel.elf'))) },
+        memory: 128 * MiB, vcpus: 1, mmu: 'nested' },
+    ], {
+      console: (vm, b) => { if (vm === 1) out1 += Buffer.from(b).toString('latin1'); },
+      exit: (c) => board.machine.requestExit(c),
+    });
+    vmm.boot();
+    // Each hart runs 10,000 slots per turn: 12 M slots give the minikernel the 5 M it needs.
+    board.machine.run(12_000_000);
+    vmm.flushConsoles();
+    const [bad, good] = vmm.vms;
+    assert.equal(good.exitCode, 0, 'the well-behaved VM finished');
+    assert.match(out1, /minikernel: all processes exited/);
+    const h = board.machine.harts[0];
+    assert.equal(bad.exitCode, undefined);
+    assert.equal(h.getX(18), 200n, 'every SBI call returned to the guest');
+    assert.ok(board.machine.exits.counts[ExitReason.SHADOW_FAULT] > 100, 'and it spins on its fault, served each time');
+  });
 });
