@@ -4,6 +4,8 @@ import { Access, PagingMode, WalkRequest, WalkResult, WalkStatus, walk } from '.
 import { TwoStageRequest, TwoStageResult, TwoStageWalker } from '../mmu/twoStage';
 import { dataPriv, dataVirt, prepareGuestWalk, prepareWalk } from './mem';
 import { Hart, PRIV_M } from './hart';
+import { csrRead } from './csr';
+import { r } from '../util/int64';
 
 const req = new WalkRequest();
 const res = new WalkResult();
@@ -44,4 +46,11 @@ export function peekInsn(h: Hart): number {
   const off2 = pa2 < 0 ? -1 : ram.offsetOf(pa2, 2);
   if (off2 < 0) return low;
   return (low | (ram.u8[off2] << 16) | (ram.u8[off2 + 1] << 24)) >>> 0;
+}
+
+/** CSR `num` of hart h as a debugger reads it (the raw register, no privilege checks, no side effects); undefined if
+ *  the hart does not implement it. */
+export function debugReadCsr(h: Hart, num: number): bigint | undefined {
+  if (!csrRead(h, num)) return undefined;
+  return (BigInt(r.hi >>> 0) << 32n) | BigInt(r.lo >>> 0);
 }

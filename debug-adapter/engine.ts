@@ -1,0 +1,126 @@
+// The debugger's engine: one machine (a board, and the built-in VMM in vm mode) run in chunks on the event loop so
+// the session stays responsive, with stop reasons reported as events. It knows nothing of DAP; session.ts maps.
+
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { type Hart, type ImageFile, LoadError, VirtBoard, type VmConfig, Vmm, isElf } from '../core';
+
+/** The launch configuration's attributes the engine uses (validated by the session first). */
+export interface EngineConfig {
+  program?: string;
+  kernel?: string;
+  bios?: string;
+  initrd?: string;
+  append?: string;
+  memory: number;
+  harts: number;
+  mode: 'bare' | 'vm';
+  mmu: 'nested' | 'shadow';
+  vms: number;
+}
+
+/** Why the machine stopped. */
+export type StopReason = 'entry' | 'step' | 'pause' | 'halted';
+
+/** Instruction slots per chunk between two turns of the event loop while running. */
+const CHUNK = 2_000_000;
+
+export class Engine extends EventEmitter {
+  readonly board: VirtBoard;
+  readonly vmm: Vmm | undefined;
+  private running = false;
+  private pauseRequested = false;
+  private ended = false;
+
+  constructor(cfg: EngineConfig, output: (text: string) => void) {
+    super();
+    const console = (b: Uint8Array) => output(Buffer.from(b).toString('latin1'));
+    const harts = cfg.mode === 'vm' ? cfg.vms * cfg.harts : cfg.harts;
+    this.board = new VirtBoard({ memorySize: cfg.memory, harts, host: { consoleWrite: console } });
+    const kernelFile = cfg.kernel ?? cfg.program;
+    const kernel = kernelFile !== undefined ? readImage(kernelFile, cfg.kernel !== undefined ? 'kernel' : 'program') : undefined;
+    if (cfg.program !== undefined && kernel !== undefined && !isElf(kernel.bytes)) {
+      throw new LoadError(`program: ${cfg.program} is not an ELF file; use "kernel" for a raw image`);
+    }
+    const initrd = cfg.initrd !== undefined ? readImage(cfg.initrd, 'initrd') : undefined;
+    if (cfg.mode === 'vm') {
+      if (kernel === undefined) throw new LoadError('mode "vm": give "kernel" or "program" (the guest)');
+      const configs: VmConfig[] = [];
+      for (let i = 0; i < cfg.vms; i++) {
+        configs.push({ kernel, initrd, append: cfg.append, memory: 128 << 20, vcpus: cfg.harts, mmu: cfg.mmu });
+      }
+      this.vmm = new Vmm(this.board.machine, configs, {
+        console: (_vm, b) => console(b), exit: (code) => this.board.machine.requestExit(code),
+      });
+      this.vmm.boot();
+    } else {
+      const builtinSbi = cfg.bios === 'builtin';
+      const bios = cfg.bios !== undefined && cfg.bios !== 'none' && !builtinSbi ? readImage(cfg.bios, 'bios') : undefined;
+      this.board.load({ bios, kernel, initrd, append: cfg.append, builtinSbi });
+    }
+  }
+
+  get harts(): Hart[] { return this.board.machine.harts; }
+
+  /** Runs until the guest exits, the machine halts, or pause(). Emits 'stopped' (reason) or 'exited' (code). */
+  continue(): void {
+    if (this.ended || this.running) return;
+    this.running = true;
+    this.pauseRequested = false;
+    const turn = (): void => {
+      if (!this.running) return;
+      const r = this.board.machine.run(CHUNK);
+      this.flush();
+      if (r.reason === 'exit') { this.finish(r.exitCode ?? 0); return; }
+      if (r.reason === 'halted') { this.running = false; this.emit('stopped', 'halted'); return; }
+      if (this.pauseRequested) { this.running = false; this.emit('stopped', 'pause'); return; }
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+  }
+
+  /** Stops a running machine at the end of the current chunk. */
+  pause(): void {
+    if (this.running) this.pauseRequested = true;
+    else if (!this.ended) this.emit('stopped', 'pause');
+  }
+
+  /** One instruction slot (on the hart whose turn it is: with one hart, that hart). */
+  stepInstruction(): void {
+    if (this.ended || this.running) return;
+    const r = this.board.machine.run(1);
+    this.flush();
+    if (r.reason === 'exit') this.finish(r.exitCode ?? 0);
+    else this.emit('stopped', 'step');
+  }
+
+  /** Ends the session's machine (terminate/disconnect). */
+  terminate(): void {
+    this.running = false;
+    this.ended = true;
+  }
+
+  /** A symbol for an address ('name+0x10'), or ''. */
+  describe(addr: bigint): string {
+    return this.board.describe(addr);
+  }
+
+  private finish(code: number): void {
+    this.running = false;
+    this.ended = true;
+    this.emit('exited', code);
+  }
+
+  private flush(): void {
+    this.board.uart.flush();
+    this.vmm?.flushConsoles();
+  }
+}
+
+function readImage(file: string, attribute: string): ImageFile {
+  try {
+    return { name: file, bytes: new Uint8Array(readFileSync(file)) };
+  } catch (e) {
+    throw new LoadError(`${attribute}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}

@@ -1,0 +1,308 @@
+// The Debug Adapter Protocol session: maps DAP requests onto the engine and core's public API (the engine knows
+// nothing of DAP). This is the first slice of the adapter: launch, threads (harts, or vCPUs in vm mode), stack
+// frames, registers and CSRs, instruction stepping, continue/pause, memory reads and disassembly by virtual
+// address, evaluate of registers. Breakpoints, DWARF line tables, address-space-qualified memory references and
+// the vmscope/* requests follow (docs/dap.md).
+
+import {
+  ContinuedEvent, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, StackFrame, StoppedEvent,
+  TerminatedEvent, Thread,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { Access, type Hart, PRIV_NAMES, csrName, debugReadCsr, debugTranslate, disassemble } from '../core';
+import { Engine, type EngineConfig, type StopReason } from './engine';
+
+/** The launch configuration (package.json gives VS Code its schema). */
+export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
+  program?: string;
+  kernel?: string;
+  bios?: string;
+  initrd?: string;
+  append?: string;
+  memory?: string | number;
+  harts?: number;
+  mode?: string;
+  mmu?: string;
+  vms?: number;
+  stopOnEntry?: boolean;
+}
+
+const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7',
+  's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
+/** The CSRs the CSR scope lists, grouped as a kernel or hypervisor developer reads them. */
+const CSRS = [0x300, 0x301, 0x302, 0x303, 0x304, 0x305, 0x340, 0x341, 0x342, 0x343, 0x344, 0x34a, 0x34b, 0x30a,
+  0x100, 0x104, 0x105, 0x140, 0x141, 0x142, 0x143, 0x144, 0x180, 0x14d,
+  0x600, 0x602, 0x603, 0x604, 0x605, 0x606, 0x60a, 0x643, 0x644, 0x645, 0x64a, 0x680,
+  0x200, 0x204, 0x205, 0x240, 0x241, 0x242, 0x243, 0x244, 0x280, 0x24d, 0xc01];
+/** Variables references: hart h's registers are 1 + 2h, its CSRs 2 + 2h. */
+const regsRef = (hart: number) => 1 + 2 * hart, csrsRef = (hart: number) => 2 + 2 * hart;
+
+const hex = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
+
+export class VmscopeSession extends LoggingDebugSession {
+  private engine: Engine | undefined;
+  private configured: () => void = () => undefined;
+  private readonly configurationDone = new Promise<void>((res) => { this.configured = res; });
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsReadMemoryRequest: true,
+      supportsDisassembleRequest: true,
+      supportsSteppingGranularity: true,
+      supportsTerminateRequest: true,
+      supportsEvaluateForHovers: false,
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.sendResponse(response);
+    this.configured();
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    let cfg: EngineConfig;
+    try {
+      cfg = validate(typeof args === 'object' && args !== null ? args : {});
+      this.engine = new Engine(cfg, (text) => this.sendEvent(new OutputEvent(text, 'stdout')));
+    } catch (e) {
+      this.sendErrorResponse(response, 1001, `vmscope: ${(e as Error).message}`);
+      return;
+    }
+    const engine = this.engine;
+    engine.on('stopped', (reason: StopReason) => {
+      const r = reason === 'halted' ? 'pause' : reason;
+      const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, 1);
+      ev.body.allThreadsStopped = true;
+      if (reason === 'halted') ev.body.description = 'every hart waits for an interrupt that cannot arrive';
+      this.sendEvent(ev);
+    });
+    engine.on('exited', (code: number) => {
+      this.sendEvent(new ExitedEvent(code));
+      this.sendEvent(new TerminatedEvent());
+    });
+    this.sendResponse(response);
+    await this.configurationDone;
+    if (args.stopOnEntry === true) engine.emit('stopped', 'entry');
+    else engine.continue();
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    const e = this.engine;
+    const harts = e?.harts ?? [];
+    response.body = {
+      threads: harts.map((h) => {
+        const v = e?.vmm?.vcpuOf(h);
+        return new Thread(h.id + 1, v !== undefined ? `vm${v.vm.id}/vcpu${v.index}` : `hart${h.id}`);
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const h = this.hartOf(args.threadId);
+    if (h === undefined) { this.sendErrorResponse(response, 1002, `no thread ${args.threadId}`); return; }
+    const pc = h.getPc();
+    const sym = this.engine!.describe(pc);
+    const mode = `${h.virt ? 'V' : ''}${PRIV_NAMES[h.priv]}`;
+    const frame = new StackFrame(h.id * 1000, `${sym !== '' ? sym : hex(pc)} [${mode}]`);
+    frame.instructionPointerReference = '0x' + pc.toString(16);
+    response.body = { stackFrames: [frame], totalFrames: 1 };
+    this.sendResponse(response);
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const hart = Math.floor(args.frameId / 1000);
+    response.body = { scopes: [new Scope('Registers', regsRef(hart), false), new Scope('CSRs', csrsRef(hart), true)] };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    const hart = Math.floor((args.variablesReference - 1) / 2);
+    const h = this.engine?.harts[hart];
+    if (h === undefined) { this.sendErrorResponse(response, 1003, `no variables ${args.variablesReference}`); return; }
+    const vars: DebugProtocol.Variable[] = [];
+    if ((args.variablesReference - 1) % 2 === 0) {
+      vars.push({ name: 'pc', value: hex(h.getPc()), variablesReference: 0, memoryReference: '0x' + h.getPc().toString(16) });
+      for (let i = 1; i < 32; i++) vars.push({ name: `${ABI[i]} (x${i})`, value: hex(h.getX(i)), variablesReference: 0 });
+      vars.push({ name: 'privilege', value: `${h.virt ? 'V' : ''}${PRIV_NAMES[h.priv]}`, variablesReference: 0 });
+    } else {
+      for (const n of CSRS) {
+        const v = debugReadCsr(h, n);
+        if (v !== undefined) vars.push({ name: csrName(n), value: hex(v), variablesReference: 0 });
+      }
+    }
+    response.body = { variables: vars };
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    this.engine?.continue();
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.sendResponse(response);
+    this.engine?.pause();
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.step(response);
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.step(response);
+  }
+
+  /** Instruction steps (line stepping needs DWARF line tables, which follow). */
+  private step(response: DebugProtocol.Response): void {
+    this.sendResponse(response);
+    this.sendEvent(new ContinuedEvent(1, true));
+    this.engine?.stepInstruction();
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const base = parseAddress(args.memoryReference);
+    const count = args.count;
+    if (base === undefined || !Number.isSafeInteger(count) || count < 0 || count > 1 << 20) {
+      this.sendErrorResponse(response, 1004, `readMemory: bad memoryReference or count (${args.memoryReference}, ${args.count})`);
+      return;
+    }
+    const addr = base + BigInt(args.offset ?? 0);
+    const h = this.engine!.harts[0];
+    const bytes = Buffer.alloc(count);
+    let readable = 0;
+    for (; readable < count; readable++) {
+      const b = this.readVirtual(h, addr + BigInt(readable));
+      if (b < 0) break;
+      bytes[readable] = b;
+    }
+    response.body = { address: '0x' + addr.toString(16), data: bytes.subarray(0, readable).toString('base64'),
+      unreadableBytes: count - readable };
+    this.sendResponse(response);
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    const base = parseAddress(args.memoryReference);
+    if (base === undefined || !Number.isSafeInteger(args.instructionCount) || args.instructionCount < 0 || args.instructionCount > 10_000) {
+      this.sendErrorResponse(response, 1005, `disassemble: bad memoryReference or instructionCount`);
+      return;
+    }
+    const h = this.engine!.harts[0];
+    let addr = base + BigInt(args.offset ?? 0);
+    const out: DebugProtocol.DisassembledInstruction[] = [];
+    for (let i = 0; i < args.instructionCount; i++) {
+      const lo = this.readVirtual(h, addr), hi = this.readVirtual(h, addr + 1n);
+      if (lo < 0 || hi < 0) { out.push({ address: '0x' + addr.toString(16), instruction: '??' }); addr += 2n; continue; }
+      let word = lo | (hi << 8), len = 2;
+      if ((word & 3) === 3) {
+        const b2 = this.readVirtual(h, addr + 2n), b3 = this.readVirtual(h, addr + 3n);
+        if (b2 >= 0 && b3 >= 0) { word = (word | (b2 << 16) | (b3 << 24)) >>> 0; len = 4; }
+      }
+      const sym = this.engine!.describe(addr);
+      out.push({
+        address: '0x' + addr.toString(16), instructionBytes: word.toString(16).padStart(2 * len, '0'),
+        instruction: disassemble(word, addr), symbol: sym !== '' ? sym : undefined,
+      });
+      addr += BigInt(len);
+    }
+    response.body = { instructions: out };
+    this.sendResponse(response);
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const h = this.engine?.harts[args.frameId !== undefined ? Math.floor(args.frameId / 1000) : 0];
+    const name = args.expression.trim();
+    const x = ABI.indexOf(name), xn = /^x(\d+)$/.exec(name);
+    let v: bigint | undefined;
+    if (h !== undefined) {
+      if (name === 'pc') v = h.getPc();
+      else if (x >= 0) v = h.getX(x);
+      else if (xn !== null && Number(xn[1]) < 32) v = h.getX(Number(xn[1]));
+      else { const n = CSRS.find((c) => csrName(c) === name); if (n !== undefined) v = debugReadCsr(h, n); }
+    }
+    if (v === undefined) { this.sendErrorResponse(response, 1006, `cannot evaluate '${name}' (registers and CSRs by name)`); return; }
+    response.body = { result: hex(v), variablesReference: 0 };
+    this.sendResponse(response);
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.engine?.terminate();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.engine?.terminate();
+    this.sendResponse(response);
+  }
+
+  private hartOf(threadId: number): Hart | undefined {
+    return this.engine?.harts[threadId - 1];
+  }
+
+  /** One byte at virtual address va as hart h sees it now (no side effects), or -1. */
+  private readVirtual(h: Hart, va: bigint): number {
+    const lo = Number(va & 0xffffffffn) | 0, hi = Number((va >> 32n) & 0xffffffffn) | 0;
+    const pa = debugTranslate(h, lo, hi, Access.LOAD);
+    if (pa < 0) return -1;
+    try { return this.engine!.board.machine.readPhys(pa, 1)[0]; } catch { return -1; }
+  }
+}
+
+/** A memory reference: '0x…' or a decimal address. */
+function parseAddress(ref: string): bigint | undefined {
+  const s = ref.trim();
+  if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(s)) return undefined;
+  const v = BigInt(s);
+  return v < 1n << 64n ? v : undefined;
+}
+
+/** Validates the launch configuration: every bad attribute fails the launch with a message that names it. */
+export function validate(a: LaunchArguments): EngineConfig {
+  const str = (k: keyof LaunchArguments) => {
+    const v = a[k];
+    if (v !== undefined && typeof v !== 'string') throw new Error(`"${String(k)}" must be a string`);
+    return v as string | undefined;
+  };
+  const int = (k: keyof LaunchArguments, min: number, max: number, dflt: number) => {
+    const v = a[k];
+    if (v === undefined) return dflt;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`"${String(k)}" must be an integer from ${min} to ${max}`);
+    return v;
+  };
+  const program = str('program'), kernel = str('kernel'), bios = str('bios');
+  if (program === undefined && kernel === undefined && (bios === undefined || bios === 'none' || bios === 'builtin')) {
+    throw new Error('give "program" (an ELF), "kernel" or "bios"');
+  }
+  if (program !== undefined && kernel !== undefined) throw new Error('give either "program" or "kernel", not both');
+  const mode = str('mode') ?? 'bare';
+  if (mode !== 'bare' && mode !== 'vm') throw new Error(`"mode" must be "bare" or "vm" (got "${mode}")`);
+  const mmu = str('mmu') ?? 'nested';
+  if (mmu !== 'nested' && mmu !== 'shadow') throw new Error(`"mmu" must be "nested" or "shadow" (got "${mmu}")`);
+  let memory = 128 << 20;
+  if (a.memory !== undefined) {
+    const m = typeof a.memory === 'number' ? [String(a.memory), String(a.memory), 'B'] : /^(\d+)\s*([KMG]?)i?B?$/i.exec(a.memory);
+    const unit = m === null ? '' : (m[2] ?? '').toUpperCase();
+    memory = m === null ? NaN : Number(m[1]) * (unit === 'K' ? 1024 : unit === 'M' || (typeof a.memory === 'string' && unit === '') ? 1 << 20 : unit === 'G' ? 1 << 30 : 1);
+    if (!Number.isSafeInteger(memory) || memory < 1 << 20 || memory > 2048 << 20 || memory % 4096 !== 0) {
+      throw new Error('"memory" must be 1M to 2G, a multiple of 4 KiB (e.g. "256M", or a number of bytes)');
+    }
+  }
+  const harts = int('harts', 1, 8, 1), vms = int('vms', 1, 8, 1);
+  if (mode === 'vm' && harts * vms > 8) throw new Error('"vms" × "harts" must be at most 8 (one hart per vCPU)');
+  if (a.stopOnEntry !== undefined && typeof a.stopOnEntry !== 'boolean') throw new Error('"stopOnEntry" must be true or false');
+  return {
+    program, kernel, bios, initrd: str('initrd'), append: str('append'), memory: mode === 'vm' && a.memory === undefined ? vms * 128 * (1 << 20) + (64 << 20) : memory,
+    harts, mode, mmu, vms,
+  };
+}

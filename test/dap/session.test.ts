@@ -1,0 +1,117 @@
+// The debug adapter at the protocol level (@vscode/debugadapter-testsupport's DebugClient against the bundled
+// dist/debugAdapter.js): launch and stop on entry, threads, stack frame, registers and CSRs, instruction steps,
+// memory and disassembly, evaluate, run to the end, bad launch configurations and malformed requests.
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+const root = path.resolve(__dirname, '..', '..');
+const adapter = path.join(root, 'dist', 'debugAdapter.js');
+const minikernel = path.join(root, 'examples', 'build', 'minikernel.elf');
+
+describe('debug adapter (DAP over stdio)', function () {
+  this.timeout(60_000);
+  let dc: DebugClient;
+
+  beforeEach(async () => {
+    dc = new DebugClient('node', adapter, 'vmscope');
+    await dc.start();
+  });
+  afterEach(async () => { await dc.stop(); });
+
+  /** readMemory (DebugClient has no helper for it). */
+  const readMemory = (args: DebugProtocol.ReadMemoryArguments) =>
+    dc.send('readMemory', args) as Promise<DebugProtocol.ReadMemoryResponse>;
+
+  /** Launches with stopOnEntry and waits for the entry stop. */
+  async function launchStopped(args: Record<string, unknown>): Promise<void> {
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
+      dc.launch({ ...args, stopOnEntry: true }),
+      dc.waitForEvent('stopped'),
+    ]);
+  }
+
+  it('launches the minikernel under the built-in SBI stopped at its entry: threads, frame, registers, CSRs', async () => {
+    await launchStopped({ kernel: minikernel, bios: 'builtin' });
+    const threads = (await dc.threadsRequest()).body.threads;
+    assert.deepEqual(threads.map((t) => t.name), ['hart0']);
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.equal(frames[0].instructionPointerReference, '0x80200000');
+    assert.match(frames[0].name, /^_start.*\[S\]$/);
+    const scopes = (await dc.scopesRequest({ frameId: frames[0].id })).body.scopes;
+    assert.deepEqual(scopes.map((s) => s.name), ['Registers', 'CSRs']);
+    const regs = (await dc.variablesRequest({ variablesReference: scopes[0].variablesReference })).body.variables;
+    const get = (vars: DebugProtocol.Variable[], n: string) => vars.find((v) => v.name === n)?.value;
+    assert.equal(get(regs, 'pc'), '0x0000000080200000');
+    assert.equal(get(regs, 'a0 (x10)'), '0x0000000000000000', 'a0 = hart id');
+    assert.equal(get(regs, 'privilege'), 'S');
+    const csrs = (await dc.variablesRequest({ variablesReference: scopes[1].variablesReference })).body.variables;
+    assert.equal(get(csrs, 'misa'), '0x80000000001411ad');
+    assert.ok(csrs.some((v) => v.name === 'hstatus') && csrs.some((v) => v.name === 'vsatp'));
+  });
+
+  it('steps one instruction at a time and reads memory and disassembly at the pc', async () => {
+    await launchStopped({ kernel: minikernel, bios: 'builtin' });
+    await Promise.all([dc.stepInRequest({ threadId: 1, granularity: 'instruction' }), dc.waitForEvent('stopped')]);
+    const pc1 = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].instructionPointerReference!;
+    assert.notEqual(pc1, '0x80200000');
+    const mem = (await readMemory({ memoryReference: '0x80200000', count: 16 })).body!;
+    assert.equal(mem.address, '0x80200000');
+    assert.equal(Buffer.from(mem.data!, 'base64').length, 16);
+    const dis = (await dc.disassembleRequest({ memoryReference: '0x80200000', instructionCount: 4 })).body!.instructions;
+    assert.equal(dis.length, 4);
+    assert.equal(dis[0].address, '0x80200000');
+    assert.ok(dis.every((i) => i.instruction.length > 0 && i.instruction !== '??'));
+    const ev = await dc.evaluateRequest({ expression: 'pc' });
+    assert.equal(BigInt(ev.body.result), BigInt(pc1));
+  });
+
+  it('continues to the guest\'s end: its console arrives as output, then exited (0) and terminated', async () => {
+    await launchStopped({ kernel: minikernel, bios: 'builtin' });
+    const out: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+    const exited = dc.waitForEvent('exited', 30_000), terminated = dc.waitForEvent('terminated', 30_000);
+    await dc.continueRequest({ threadId: 1 });
+    const e = await exited as DebugProtocol.ExitedEvent;
+    assert.equal(e.body.exitCode, 0);
+    await terminated;
+    assert.match(out.join(''), /minikernel: all processes exited/);
+  });
+
+  it('runs a kernel as a VMM guest: threads are vCPUs', async () => {
+    await launchStopped({ kernel: minikernel, mode: 'vm', mmu: 'shadow' });
+    const threads = (await dc.threadsRequest()).body.threads;
+    assert.deepEqual(threads.map((t) => t.name), ['vm0/vcpu0']);
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.match(frames[0].name, /\[VS\]$/);
+  });
+
+  for (const [args, message] of [
+    [{}, /give "program" \(an ELF\), "kernel" or "bios"/],
+    [{ kernel: minikernel, mode: 'hyper' }, /"mode" must be "bare" or "vm"/],
+    [{ kernel: minikernel, harts: 0 }, /"harts" must be an integer from 1 to 8/],
+    [{ kernel: minikernel, memory: 'lots' }, /"memory" must be 1M to 2G/],
+    [{ kernel: '/nonexistent/k.elf' }, /kernel: cannot read \/nonexistent\/k\.elf/],
+    [{ program: path.join(root, 'README.md') }, /program: .* is not an ELF file/],
+  ] as const) {
+    it(`refuses a bad launch configuration with a message naming it: ${JSON.stringify(args).slice(0, 60)}`, async () => {
+      await dc.initializeRequest();
+      await assert.rejects(dc.launchRequest(args as DebugProtocol.LaunchRequestArguments), message);
+    });
+  }
+
+  it('answers malformed requests with errors and stays usable', async () => {
+    await launchStopped({ kernel: minikernel, bios: 'builtin' });
+    await assert.rejects(readMemory({ memoryReference: 'nonsense', count: 4 }), /bad memoryReference/);
+    await assert.rejects(readMemory({ memoryReference: '0x80200000', count: 1e12 }), /bad memoryReference or count/);
+    await assert.rejects(dc.disassembleRequest({ memoryReference: '0x0', instructionCount: 1e9 }), /instructionCount/);
+    await assert.rejects(dc.stackTraceRequest({ threadId: 99 }), /no thread 99/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'nosuchthing' }), /cannot evaluate/);
+    const unreadable = (await readMemory({ memoryReference: '0x4000', count: 8 })).body!;
+    assert.equal(unreadable.unreadableBytes, 8, 'no memory there');
+    const threads = (await dc.threadsRequest()).body.threads;
+    assert.equal(threads.length, 1);
+  });
+});
