@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Command, HELP, RunOptions, UsageError, parseArgs } from './options';
 import { attachConsole } from './console';
 import { cmdCompare } from './compare';
+import { startDapServer } from '../debug-adapter/server';
 import { OpenDrive, openDrive } from './fileDisk';
 import {
   EXC_NAMES, EXIT_REASON_NAMES, IRQ_NAMES, ImageFile, LoadError, VirtBoard, type VmConfig, Vmm, disassemble, isElf, PRIV_NAMES, Trace,
@@ -290,6 +291,11 @@ async function main(argv: string[]): Promise<number> {
         return await cmdRun({ ...cmd.run, kernel: demo, program: undefined, bios: 'builtin' }, true);
       }
       case 'run': return await cmdRun(cmd.run, false);
+      case 'dap': {
+        const server = await startDapServer(cmd.dap!.port, cmd.dap!.host);
+        process.stderr.write(`vmscope: debug adapter listening on ${cmd.dap!.host}:${server.port}\n`);
+        return await new Promise<number>(() => undefined);      // serves until the process is ended
+      }
       case 'compare': {
         const k = cmd.run.kernel ?? cmd.run.program!;
         return cmdCompare(cmd.run, readImage(k, cmd.run.kernel !== undefined ? '--kernel' : 'program'), (t) => process.stdout.write(t));

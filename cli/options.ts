@@ -69,7 +69,9 @@ export interface RunOptions {
 }
 
 export interface Command {
-  name: 'run' | 'demo' | 'dumpdtb' | 'compare' | 'help' | 'version';
+  name: 'run' | 'demo' | 'dumpdtb' | 'compare' | 'dap' | 'help' | 'version';
+  /** dap: where the server listens. */
+  dap?: { port: number; host: string };
   run: RunOptions;
   /** dumpdtb: output file. help: topic. */
   arg?: string;
@@ -95,6 +97,24 @@ function parseCount(s: string, option: string, min: number, max: number): number
   return v;
 }
 
+/** `vmscope dap --port N [--host H]`. */
+function parseDap(args: string[]): { port: number; host: string } {
+  let port: number | undefined, host = '127.0.0.1';
+  for (let i = 0; i < args.length; i++) {
+    const [k, inline] = args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      if (i + 1 >= args.length) throw new UsageError(`${k} needs a value`);
+      return args[++i];
+    };
+    if (k === '--port') port = parseCount(value(), '--port', 0, 65535);
+    else if (k === '--host') host = value();
+    else throw new UsageError(`dap: unknown option '${k}' (--port N, --host H)`);
+  }
+  if (port === undefined) throw new UsageError('dap: give --port N (0 picks a free port)');
+  return { port, host };
+}
+
 /** Parses argv (without node and script). */
 export function parseArgs(argv: string[]): Command {
   const run: RunOptions = {
@@ -106,8 +126,9 @@ export function parseArgs(argv: string[]): Command {
   const first = argv[0];
   if (first === '--help' || first === '-h' || first === 'help') return { name: 'help', run, arg: argv[1] };
   if (first === '--version' || first === '-V' || first === 'version') return { name: 'version', run };
+  if (first === 'dap') return { name: 'dap', run, dap: parseDap(argv.slice(1)) };
   if (first === 'run' || first === 'demo' || first === 'dumpdtb' || first === 'compare') name = first;
-  else throw new UsageError(`unknown command '${first}' (commands: run, demo, compare, dumpdtb, help)`);
+  else throw new UsageError(`unknown command '${first}' (commands: run, demo, compare, dap, dumpdtb, help)`);
   let arg: string | undefined;
   const rest = argv.slice(1);
   for (let i = 0; i < rest.length; i++) {
@@ -218,6 +239,8 @@ Usage:
   vmscope compare [options] KERNEL      run an S-mode kernel on bare hardware (built-in SBI), under
                                         the VMM with nested paging and with shadow paging, and print
                                         one table: instructions, exits, walks, TLB, time, same output?
+  vmscope dap --port N [--host H]       serve the Debug Adapter Protocol on a TCP port (127.0.0.1
+                                        unless --host names another address); docs/dap.md
   vmscope dumpdtb FILE [options]        write the board's device tree blob to FILE
   vmscope help | --help                 this text
   vmscope --version

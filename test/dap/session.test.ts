@@ -3,6 +3,7 @@
 // memory and disassembly, evaluate, run to the end, bad launch configurations and malformed requests.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
+import { spawn } from 'node:child_process';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
@@ -113,5 +114,31 @@ describe('debug adapter (DAP over stdio)', function () {
     assert.equal(unreadable.unreadableBytes, 8, 'no memory there');
     const threads = (await dc.threadsRequest()).body.threads;
     assert.equal(threads.length, 1);
+  });
+
+  describe('as a TCP server (vmscope dap --port)', () => {
+    it('listens on 127.0.0.1 by default and serves a session per connection', async function () {
+      const proc = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'dap', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      try {
+        const line = await new Promise<string>((res, rej) => {
+          let err = '';
+          proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); if (err.includes('\n')) res(err); });
+          proc.on('exit', () => rej(new Error(`exited: ${err}`)));
+        });
+        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(line);
+        assert.ok(m !== null, line);
+        const tcp = new DebugClient('node', adapter, 'vmscope');
+        await tcp.start(Number(m[1]));
+        await Promise.all([
+          tcp.waitForEvent('initialized').then(() => tcp.configurationDoneRequest()),
+          tcp.launch({ kernel: minikernel, bios: 'builtin', stopOnEntry: true }),
+          tcp.waitForEvent('stopped'),
+        ]);
+        assert.deepEqual((await tcp.threadsRequest()).body.threads.map((t) => t.name), ['hart0']);
+        await tcp.stop();
+      } finally {
+        proc.kill();
+      }
+    });
   });
 });
