@@ -32,7 +32,9 @@ export interface TraceSink {
 export interface RunResult {
   /** exit: the guest finished; limit: maxInsns ran; halted: every hart waits with no wake-up possible;
    *  stopped: requestStop() was called (pause, reset request). */
-  reason: 'exit' | 'limit' | 'halted' | 'stopped';
+  reason: 'exit' | 'limit' | 'halted' | 'stopped' | 'breakpoint';
+  /** 'breakpoint': the hart that reached one (its pc is the breakpoint's address). */
+  hart?: number;
   exitCode?: number;
 }
 
@@ -79,6 +81,11 @@ export class Machine {
   private readonly pollHooks: { every: number; next: number; fn: () => void }[] = [];
   private executed = 0;
   private stopFlag = false;
+  private breakpointHit = -1;
+  /** A round interrupted by a stop: the hart to continue with, its slots left, and the round's quantum. */
+  private resumeHart = -1;
+  private resumeLeft = 0;
+  private resumeQ = 0;
 
   constructor(opts: MachineOptions) {
     const size = opts.memorySize;
@@ -244,6 +251,26 @@ export class Machine {
   /** seq of the exit recorded last (a hypervisor hook updates it). */
   lastExitSeq = -1;
 
+  /**
+   * Sets the debugger's instruction breakpoints (virtual addresses, in whatever address space the hart runs): run()
+   * returns 'breakpoint' before executing an instruction at one of them. Guest memory is never changed.
+   */
+  setBreakpoints(vas: bigint[]): void {
+    this.codeCache.breakpoints.set(vas);
+    for (const h of this.harts) { h.fetchTagLo = L1_INVALID; h.breakLoop = true; }
+  }
+
+  /** Runs one instruction slot on hart h with breakpoints off (to step off a breakpoint the hart stands on). */
+  stepOverBreakpoint(): RunResult {
+    const bp = this.codeCache.breakpoints;
+    bp.enabled = false;
+    for (const x of this.harts) x.fetchTagLo = L1_INVALID;
+    try { return this.run(1); } finally {
+      bp.enabled = true;
+      for (const x of this.harts) x.fetchTagLo = L1_INVALID;
+    }
+  }
+
   /** Makes run() return 'stopped' as soon as the current instruction completes. */
   requestStop(): void {
     this.stopFlag = true;
@@ -294,24 +321,42 @@ export class Machine {
     const cc = this.codeCache;
     const insnTrace = this.trace?.insn !== undefined ? this.trace : null;
     while (this.exitCode === undefined) {
-      if (this.stopFlag) { this.stopFlag = false; return { reason: 'stopped' }; }
+      if (this.stopFlag) {
+        this.stopFlag = false;
+        const hit = this.breakpointHit;
+        this.breakpointHit = -1;
+        return hit >= 0 ? { reason: 'breakpoint', hart: hit } : { reason: 'stopped' };
+      }
       const left = stopAt - this.executed;
       if (left <= 0) return { reason: 'limit' };
       this.updateTimers();
-      let q = Math.min(this.quantum, left);
-      const dl = this.nextDeadline() - this.ticks;
-      if (dl > 0 && dl < q) q = Math.ceil(dl);
-      let active = false;
-      for (const h of this.harts) {
+      // A round gives each hart q slots. A round cut short by a stop (a breakpoint, pause) resumes where it
+      // stopped, so stopping never changes what the guest sees (interleaving and time are those of a run
+      // that did not stop).
+      let q: number, first = 0, firstDone = 0;
+      if (this.resumeHart >= 0) {
+        q = this.resumeQ; first = this.resumeHart; firstDone = q - this.resumeLeft;
+        this.resumeHart = -1;
+      } else {
+        q = Math.min(this.quantum, left);
+        const dl = this.nextDeadline() - this.ticks;
+        if (dl > 0 && dl < q) q = Math.ceil(dl);
+      }
+      let active = first > 0 || firstDone > 0;
+      for (let i = first; i < this.harts.length; i++) {
+        const h = this.harts[i];
+        let done = i === first ? firstDone : 0;
         if (h.waiting) {
-          if (!h.wakeable()) { h.cycles += q; continue; }
+          if (!h.wakeable()) { h.cycles += q - done; continue; }
           h.waiting = false;
         }
         active = true;
         this.current = h;
-        this.roundStartCycles = h.cycles;
-        let done = 0;
-        while (done < q && this.exitCode === undefined && !this.stopFlag) {
+        this.roundStartCycles = h.cycles - done;
+        const startDone = done;
+        // run()'s budget may end inside a turn: the round resumes from there on the next call
+        const end = Math.min(q, done + (stopAt - this.executed));
+        while (done < end && this.exitCode === undefined && !this.stopFlag) {
           if (h.irqCheck) { h.irqCheck = false; this.updateTimers(); h.checkInterrupts(); }
           if (insnTrace !== null) {
             const w = peekInsn(h);
@@ -320,19 +365,34 @@ export class Machine {
           } else {
             // never run past the next timer deadline
             const until = this.nextDeadline() - (this.ticks + done);
-            const budget = until > 0 && until < q - done ? Math.ceil(until) : q - done;
+            const budget = until > 0 && until < end - done ? Math.ceil(until) : end - done;
             done += execute(h, budget, cc);
           }
+          if (h.debugStop) { h.debugStop = false; this.breakpointHit = h.id; this.stopFlag = true; break; }
           if (h.waiting) break;
           this.updateTimers();
           h.checkInterrupts();
         }
+        this.executed += done - startDone;
+        this.current = null;
+        if ((this.stopFlag || done === end) && this.exitCode === undefined && !h.waiting && done < q) {
+          // stopped (or out of budget) inside this hart's turn: the round goes on from here next time
+          this.resumeHart = i; this.resumeLeft = q - done; this.resumeQ = q;
+          break;
+        }
         // idle time of a hart that waited still passes on its clock
         if (done < q) h.cycles += q - done;
-        this.executed += done;
-        this.current = null;
         if (this.harts.length > 1) h.resValid = false;   // see amo.ts: reservations end with the quantum
-        if (this.exitCode !== undefined || this.stopFlag) break;
+        if (this.exitCode !== undefined) break;
+        if (this.stopFlag) {
+          // stopped at the end of this hart's turn: the next harts of the round run when it resumes
+          if (i + 1 < this.harts.length) { this.resumeHart = i + 1; this.resumeLeft = q; this.resumeQ = q; }
+          break;
+        }
+      }
+      if (this.resumeHart >= 0) {
+        if (this.stopFlag) continue;
+        return { reason: 'limit' };
       }
       if (active) {
         this.ticks += q;

@@ -36,6 +36,8 @@ export class CodeCache {
   /** Scratch page for an instruction that straddles two pages (decoded per execution, never cached). */
   readonly scratch = newDecodedPage();
   invalidations = 0;
+  /** The debugger's breakpoints (empty: the interpreter runs the shared pages). */
+  readonly breakpoints = new Breakpoints();
 
   constructor(ramPages: number) {
     this.pages = new Array<DecodedPage | undefined>(ramPages).fill(undefined);
@@ -84,4 +86,52 @@ export function writesFpRd(op: Op): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * Breakpoints by virtual address. The interpreter runs a fetch page that holds some from a copy of its decoded
+ * page with those slots replaced by DEBUG_BREAK: guest memory and the shared decoded page stay as they are, so
+ * the guest cannot see a breakpoint, and an address that is not mapped yet gets its breakpoint when the hart
+ * first fetches from it.
+ */
+export class Breakpoints {
+  /** Per virtual page ("hi:lo" of the page base): the page offsets (even) with a breakpoint. */
+  private readonly pages = new Map<string, number[]>();
+  /** Patched copies: per virtual page, the decoded page they were made from and the copy. */
+  private readonly copies = new Map<string, { src: DecodedPage; copy: DecodedPage }>();
+  /** Set to skip breakpoints for the next instruction of a hart (stepping off one). */
+  enabled = true;
+
+  get size(): number { return this.pages.size; }
+
+  /** Replaces the set: `vas` are virtual addresses (bits 0 ignored). */
+  set(vas: bigint[]): void {
+    this.pages.clear();
+    this.copies.clear();
+    for (const va of vas) {
+      const v = BigInt.asUintN(64, va);
+      const key = pageKey(Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
+      const off = Number(v & 0xffen);
+      const list = this.pages.get(key);
+      if (list === undefined) this.pages.set(key, [off]); else if (!list.includes(off)) list.push(off);
+    }
+  }
+
+  /** The page to run for the fetch page at (lo, hi) whose decoded page is `code`: `code` itself, or its patched copy. */
+  pageFor(code: DecodedPage, lo: number, hi: number): DecodedPage {
+    if (!this.enabled) return code;
+    const key = pageKey(lo, hi);
+    const offs = this.pages.get(key);
+    if (offs === undefined) return code;
+    const c = this.copies.get(key);
+    if (c !== undefined && c.src === code) return c.copy;
+    const copy = code.slice();
+    for (const k of offs) { copy[k] = Op.DEBUG_BREAK; copy[k + 1] = 0; }
+    this.copies.set(key, { src: code, copy });
+    return copy;
+  }
+}
+
+function pageKey(lo: number, hi: number): string {
+  return `${hi >>> 0}:${(lo & -4096) >>> 0}`;
 }

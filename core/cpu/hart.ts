@@ -157,6 +157,8 @@ export class Hart {
   trappedSlots = 0;
   /** Set by anything that must stop the current execute() chunk early. */
   breakLoop = false;
+  /** Set when the hart reached a debugger breakpoint (the run loop stops the machine). */
+  debugStop = false;
 
   // ---- L1 TLBs: tag = page-aligned va low word | l1Gen, and the va high word; off = RAM offset of the page.
   // An entry is live only while its generation is current, so a flush is one increment. ----

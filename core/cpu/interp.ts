@@ -87,7 +87,7 @@ function runLoop(h: Hart, budget: number, cc: CodeCache): number {
       }
       const p = fetchPage.off >>> 12;
       if (!cc.has(p)) h.host.markCodePage(fetchPage.off);
-      code = cc.get(p);
+      code = cc.breakpoints.size === 0 ? cc.get(p) : cc.breakpoints.pageFor(cc.get(p), pcLo, pcHi);
       fTagLo = h.fetchTagLo; fTagHi = h.fetchTagHi;
     }
     const k = pcLo & 4094;
@@ -361,8 +361,8 @@ function runLoop(h: Hart, budget: number, cc: CodeCache): number {
     if (st === S_TRAP) {
       left += slotOfTrap(h);
       pcLo = h.pcLo; pcHi = h.pcHi; fTagLo = h.fetchTagLo; fTagHi = h.fetchTagHi;
-      // a trap handler written in TypeScript (firmware, VMM) may have stopped the hart
-      if (h.waiting) break;
+      // a trap handler written in TypeScript (firmware, VMM) may have stopped the hart; a breakpoint stops the loop
+      if (h.waiting || h.debugStop) break;
       continue;
     }
     if (st === S_JUMP) { pcLo = h.pcLo; pcHi = h.pcHi; break; }

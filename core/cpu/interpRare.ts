@@ -8,7 +8,7 @@ import { CodeCache, DecodedPage, SLOT_C, UNDECODED, packSlot, usesRoundingMode, 
 import { Exc } from './causes';
 import { CSR_OK, CSR_VIRTUAL, csrCheck, csrRead, csrTarget, csrWrite } from './csr';
 import { HSTATUS_HU, HSTATUS_VTSR, HSTATUS_VTVM, HSTATUS_VTW, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './csrNumbers';
-import { Hart, PRIV_M, PRIV_S, PRIV_U } from './hart';
+import { EXIT_INVISIBLE, Hart, PRIV_M, PRIV_S, PRIV_U } from './hart';
 import { GUEST_VMID_BASE, HOST_VMID, fetchPage, guestVmid, ld, loadSlow, pokeRam, storeSlow, storeTranslated, translate, xlate } from './mem';
 import { Access } from '../mmu/walk';
 import { PAGE_CODE } from '../devices/ram';
@@ -210,6 +210,11 @@ export function execSystem(h: Hart, w: number, imm: number, instretNow: number, 
       h.raise(h.priv === PRIV_M ? Exc.ECALL_M : h.priv === PRIV_U ? Exc.ECALL_U : h.virt ? Exc.ECALL_VS : Exc.ECALL_S, 0, 0);
       return S_TRAP;
     case Op.EBREAK: h.raise(Exc.BREAKPOINT, h.pcLo, h.pcHi); return S_TRAP;
+    case Op.DEBUG_BREAK:
+      // A debugger breakpoint: nothing executes, the slot is given back, the pc stays on the instruction.
+      h.debugStop = true;
+      h.exitCredit = EXIT_INVISIBLE;
+      return S_TRAP;
     case Op.ILLEGAL: h.illegal(imm); return S_TRAP;
 
     // ---------------- Zicsr ----------------

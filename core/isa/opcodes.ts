@@ -41,6 +41,8 @@ export const enum Op {
   BCLR, BCLRI, BEXT, BEXTI, BINV, BINVI, BSET, BSETI,
   // Zicond
   CZERO_EQZ, CZERO_NEZ,
+  /** Not an instruction: a debugger breakpoint planted in a copy of a decoded page (never in guest memory). */
+  DEBUG_BREAK,
   /** Number of operations; keep last. */
   COUNT,
 }
