@@ -20,7 +20,7 @@ export interface EngineConfig {
 }
 
 /** Why the machine stopped. */
-export type StopReason = 'entry' | 'step' | 'pause' | 'halted';
+export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint';
 
 /** Instruction slots per chunk between two turns of the event loop while running. */
 const CHUNK = 2_000_000;
@@ -31,6 +31,9 @@ export class Engine extends EventEmitter {
   private running = false;
   private pauseRequested = false;
   private ended = false;
+  private breakpoints: bigint[] = [];
+  /** The hart that stopped last (a breakpoint's hart), for the stopped event. */
+  stoppedHart = 0;
 
   constructor(cfg: EngineConfig, output: (text: string) => void) {
     super();
@@ -67,11 +70,16 @@ export class Engine extends EventEmitter {
     if (this.ended || this.running) return;
     this.running = true;
     this.pauseRequested = false;
+    // A hart standing on a breakpoint runs that instruction first, or it would stop there again at once.
+    this.stepOffBreakpoints();
     const turn = (): void => {
       if (!this.running) return;
       const r = this.board.machine.run(CHUNK);
       this.flush();
       if (r.reason === 'exit') { this.finish(r.exitCode ?? 0); return; }
+      if (r.reason === 'breakpoint') {
+        this.running = false; this.stoppedHart = r.hart ?? 0; this.emit('stopped', 'breakpoint'); return;
+      }
       if (r.reason === 'halted') { this.running = false; this.emit('stopped', 'halted'); return; }
       if (this.pauseRequested) { this.running = false; this.emit('stopped', 'pause'); return; }
       setImmediate(turn);
@@ -85,10 +93,25 @@ export class Engine extends EventEmitter {
     else if (!this.ended) this.emit('stopped', 'pause');
   }
 
+  /** Replaces the instruction breakpoints (virtual addresses). */
+  setBreakpoints(vas: bigint[]): void {
+    this.breakpoints = vas;
+    this.board.machine.setBreakpoints(vas);
+  }
+
+  private onBreakpoint(): boolean {
+    const pc = this.harts[this.stoppedHart]?.getPc();
+    return pc !== undefined && this.breakpoints.includes(pc);
+  }
+
+  private stepOffBreakpoints(): void {
+    if (this.onBreakpoint()) this.board.machine.stepOverBreakpoint();
+  }
+
   /** One instruction slot (on the hart whose turn it is: with one hart, that hart). */
   stepInstruction(): void {
     if (this.ended || this.running) return;
-    const r = this.board.machine.run(1);
+    const r = this.onBreakpoint() ? this.board.machine.stepOverBreakpoint() : this.board.machine.run(1);
     this.flush();
     if (r.reason === 'exit') this.finish(r.exitCode ?? 0);
     else this.emit('stopped', 'step');

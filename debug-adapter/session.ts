@@ -41,6 +41,9 @@ const hex = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
 
 export class VmscopeSession extends LoggingDebugSession {
   private engine: Engine | undefined;
+  /** Breakpoints as the client set them (kept until the engine exists: they arrive before configurationDone). */
+  private instructionBps: bigint[] = [];
+  private functionNames: string[] = [];
   private configured: () => void = () => undefined;
   private readonly configurationDone = new Promise<void>((res) => { this.configured = res; });
 
@@ -58,6 +61,8 @@ export class VmscopeSession extends LoggingDebugSession {
       supportsSteppingGranularity: true,
       supportsTerminateRequest: true,
       supportsEvaluateForHovers: false,
+      supportsInstructionBreakpoints: true,
+      supportsFunctionBreakpoints: true,
     };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
@@ -80,7 +85,7 @@ export class VmscopeSession extends LoggingDebugSession {
     const engine = this.engine;
     engine.on('stopped', (reason: StopReason) => {
       const r = reason === 'halted' ? 'pause' : reason;
-      const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, 1);
+      const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, reason === 'breakpoint' ? engine.stoppedHart + 1 : 1);
       ev.body.allThreadsStopped = true;
       if (reason === 'halted') ev.body.description = 'every hart waits for an interrupt that cannot arrive';
       this.sendEvent(ev);
@@ -91,8 +96,51 @@ export class VmscopeSession extends LoggingDebugSession {
     });
     this.sendResponse(response);
     await this.configurationDone;
+    this.applyBreakpoints();
     if (args.stopOnEntry === true) engine.emit('stopped', 'entry');
     else engine.continue();
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse,
+    args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    const list = Array.isArray(args?.breakpoints) ? args.breakpoints : [];
+    const bps: DebugProtocol.Breakpoint[] = [];
+    this.instructionBps = [];
+    for (const b of list) {
+      const a = typeof b?.instructionReference === 'string' ? parseAddress(b.instructionReference) : undefined;
+      const va = a === undefined ? undefined : a + BigInt(Number.isInteger(b.offset) ? b.offset! : 0);
+      if (va === undefined || (va & 1n) !== 0n) { bps.push({ verified: false, message: 'not an instruction address' }); continue; }
+      this.instructionBps.push(va);
+      // Verified: it stops on any instruction fetched at this virtual address, mapped now or later.
+      bps.push({ verified: true, instructionReference: '0x' + va.toString(16) });
+    }
+    this.applyBreakpoints();
+    response.body = { breakpoints: bps };
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse,
+    args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    const list = Array.isArray(args?.breakpoints) ? args.breakpoints : [];
+    this.functionNames = list.map((b) => String(b?.name ?? ''));
+    response.body = {
+      breakpoints: this.functionNames.map((name) => {
+        if (this.engine === undefined) return { verified: false, message: 'resolved when the program is loaded' };
+        const va = this.engine.board.symbolAddress(name);
+        return va === undefined ? { verified: false, message: `no function '${name}' in the loaded symbols` }
+          : { verified: true, instructionReference: '0x' + va.toString(16) };
+      }),
+    };
+    this.applyBreakpoints();
+    this.sendResponse(response);
+  }
+
+  private applyBreakpoints(): void {
+    const e = this.engine;
+    if (e === undefined) return;
+    const fns: bigint[] = [];
+    for (const n of this.functionNames) { const va = e.board.symbolAddress(n); if (va !== undefined) fns.push(va); }
+    e.setBreakpoints([...this.instructionBps, ...fns]);
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {

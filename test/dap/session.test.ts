@@ -81,6 +81,35 @@ describe('debug adapter (DAP over stdio)', function () {
     assert.match(out.join(''), /minikernel: all processes exited/);
   });
 
+  it('function and instruction breakpoints stop the hart there (a user-process address not mapped yet included)', async () => {
+    await dc.initializeRequest();
+    const launched = dc.launch({ kernel: minikernel, bios: 'builtin' });
+    await dc.waitForEvent('initialized');
+    await launched;
+    const fb = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'kmain' }, { name: 'no_such_function' }] });
+    assert.deepEqual(fb.body.breakpoints.map((b) => b.verified), [true, false]);
+    const ib = await dc.send('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x1006c' }] }) as DebugProtocol.SetInstructionBreakpointsResponse;
+    assert.equal(ib.body.breakpoints[0].verified, true);
+    const first = dc.waitForEvent('stopped');
+    await dc.configurationDoneRequest();
+    const s1 = await first as DebugProtocol.StoppedEvent;
+    assert.equal(s1.body.reason, 'breakpoint');
+    const f1 = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    assert.match(f1.name, /^kmain \[S\]$/);
+    const second = dc.waitForEvent('stopped');
+    await dc.continueRequest({ threadId: 1 });
+    await second;
+    const f2 = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    assert.equal(f2.instructionPointerReference, '0x1006c');
+    assert.match(f2.name, /\[U\]$/, 'the first instruction of the first user process');
+    // without breakpoints the guest runs to its end
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    await dc.send('setInstructionBreakpoints', { breakpoints: [] });
+    const exited = dc.waitForEvent('exited', 30_000);
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
+  });
+
   it('runs a kernel as a VMM guest: threads are vCPUs', async () => {
     await launchStopped({ kernel: minikernel, mode: 'vm', mmu: 'shadow' });
     const threads = (await dc.threadsRequest()).body.threads;
