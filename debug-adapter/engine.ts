@@ -56,6 +56,7 @@ export class Engine extends EventEmitter {
         console: (_vm, b) => console(b), exit: (code) => this.board.machine.requestExit(code),
       });
       this.vmm.boot();
+      if (isElf(kernel.bytes)) this.board.addSymbolFile(kernel);     // the guest kernel's symbols
     } else {
       const builtinSbi = cfg.bios === 'builtin';
       const bios = cfg.bios !== undefined && cfg.bios !== 'none' && !builtinSbi ? readImage(cfg.bios, 'bios') : undefined;

@@ -9,7 +9,11 @@ import {
   TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Access, type Hart, PRIV_NAMES, csrName, debugReadCsr, debugTranslate, disassemble } from '../core';
+import {
+  Access, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, type Hart, PRIV_NAMES, csrName, debugReadCsr, debugTranslate, disassemble,
+  translateDebug, translateGuestDebug,
+} from '../core';
+import type { ExitsArguments, ExitsResult, StatsResult, TranslateArguments, TranslateResult } from './protocol';
 import { Engine, type EngineConfig, type StopReason } from './engine';
 
 /** The launch configuration (package.json gives VS Code its schema). */
@@ -283,6 +287,48 @@ export class VmscopeSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /** The vmscope/* requests (debug-adapter/protocol.ts). */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    const e = this.engine;
+    if (e === undefined) { this.sendErrorResponse(response, 1010, `${command}: no program is running`); return; }
+    const m = e.board.machine;
+    const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
+    switch (command) {
+      case 'vmscope/exits': {
+        const q = a as ExitsArguments;
+        const from = Number.isSafeInteger(q.from) ? q.from : undefined, count = Number.isSafeInteger(q.count) ? Math.min(q.count!, 4096) : 256;
+        const body: ExitsResult = {
+          total: m.exits.total, counts: m.exits.countsByName(),
+          exits: m.exits.list(from ?? Math.max(0, m.exits.total - count), count).map((x) => ({
+            seq: x.seq, vm: x.vm, vcpu: x.vcpu, time: x.time, reason: EXIT_REASON_IDS[x.reason], cause: x.cause, interrupt: x.interrupt,
+            pc: '0x' + x.pc.toString(16), gva: '0x' + x.gva.toString(16), gpa: '0x' + x.gpa.toString(16),
+            htinst: '0x' + x.htinst.toString(16), handling: EXIT_HANDLING_NAMES[x.handling], hostInsns: x.hostInsns,
+          })),
+        };
+        response.body = body;
+        break;
+      }
+      case 'vmscope/stats': {
+        const body: StatsResult = { translation: m.translationStats(), vms: e.vmm?.stats() ?? [] };
+        response.body = body;
+        break;
+      }
+      case 'vmscope/translate': {
+        const q = a as unknown as TranslateArguments;
+        const va = typeof q.address === 'string' ? parseAddress(q.address) : undefined;
+        const h = e.harts[Number.isInteger(q.hart) ? q.hart! : 0];
+        const access = q.access === 'fetch' || q.access === 'store' ? q.access : 'load';
+        if (va === undefined || h === undefined) { this.sendErrorResponse(response, 1011, 'vmscope/translate: give "address" (0x…) and a valid "hart"'); return; }
+        response.body = translateFor(h, va, access);
+        break;
+      }
+      default:
+        this.sendErrorResponse(response, 1012, `unknown request '${command}'`);
+        return;
+    }
+    this.sendResponse(response);
+  }
+
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
     this.engine?.terminate();
     this.sendResponse(response);
@@ -305,6 +351,33 @@ export class VmscopeSession extends LoggingDebugSession {
     if (pa < 0) return -1;
     try { return this.engine!.board.machine.readPhys(pa, 1)[0]; } catch { return -1; }
   }
+}
+
+/** How hart h translates va for `access` in its current mode, as the hardware would, without side effects. */
+function translateFor(h: Hart, va: bigint, access: 'fetch' | 'load' | 'store'): TranslateResult {
+  const port = h.ptePort;
+  const hexOf = (v: bigint | undefined) => (v === undefined ? undefined : '0x' + v.toString(16));
+  if (h.virt) {
+    const t = translateGuestDebug(port, {
+      vsMode: h.vsatpMode, vsRootPpn: h.vsatpPpn, gMode: h.hgatpMode, gRootPpn: h.hgatpPpn, va, access,
+      priv: h.priv === 0 ? 'U' : 'S', sum: (h.vsstatus & (1 << 18)) !== 0, vsMxr: (h.vsstatus & (1 << 19)) !== 0,
+      mxr: (h.mstatus & (1 << 19)) !== 0,
+    });
+    return {
+      kind: 'two-stage', ok: t.ok, pa: hexOf(t.pa), gpa: hexOf(t.gpa), level: t.level, reason: t.reason, fault: t.fault,
+      guestPageFault: t.guestPageFault,
+      steps: t.steps.map((x) => ({ stage: x.stage, level: x.level, pteAddr: hexOf(x.pteAddr)!, spa: hexOf(x.spa), pte: hexOf(x.pte)! })),
+    };
+  }
+  if (h.priv === 3 || h.satpMode === 0) return { kind: 'bare', ok: true, pa: hexOf(va), reason: 'no translation', steps: [] };
+  const t = translateDebug(port, {
+    mode: h.satpMode, rootPpn: h.satpPpn, va, access, priv: h.priv === 0 ? 'U' : 'S',
+    sum: (h.mstatus & (1 << 18)) !== 0, mxr: (h.mstatus & (1 << 19)) !== 0,
+  });
+  return {
+    kind: 'one-stage', ok: t.ok, pa: hexOf(t.pa), level: t.level, reason: t.reason, fault: t.fault,
+    steps: t.steps.map((x) => ({ level: x.level, pteAddr: hexOf(x.pteAddr)!, pte: hexOf(x.pte)! })),
+  };
 }
 
 /** A memory reference: '0x…' or a decimal address. */

@@ -28,7 +28,7 @@ import { FinishRequest, FINISHER_BASE, FINISHER_SIZE, TestFinisher } from '../de
 import { Htif } from '../devices/htif';
 import { CLINT_BASE, CLINT_SIZE, MTIMECMP } from '../devices/clint';
 import { buildVirtDtb } from './virtDtb';
-import { ElfImage, LoadError } from '../loader/elf';
+import { ElfImage, LoadError, parseElf } from '../loader/elf';
 import { type ImageFile, placeImage } from '../loader/place';
 import { SymbolTable } from '../loader/symbols';
 
@@ -278,6 +278,14 @@ export class VirtBoard {
     const r = placeImage(file, rawBase, RAM_BASE, RAM_BASE + m.ramSize, (pa, bytes) => m.writePhys(pa, bytes));
     if (r.elf !== undefined) this.addSymbols(r.elf);
     return r;
+  }
+
+  /**
+   * Adds an ELF file's symbols for describe() and symbolAddress() without loading it (a guest kernel the VMM
+   * loads, or a kernel that firmware loads). Not an ELF: a LoadError.
+   */
+  addSymbolFile(file: ImageFile): void {
+    this.symbolList.push(new SymbolTable(parseElf(file.bytes, file.name).symbols));
   }
 
   private addSymbols(elf: ElfImage): void {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { ExitsResult, StatsResult, TranslateResult } from '../../debug-adapter/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 const adapter = path.join(root, 'dist', 'debugAdapter.js');
@@ -108,6 +109,34 @@ describe('debug adapter (DAP over stdio)', function () {
     const exited = dc.waitForEvent('exited', 30_000);
     await dc.continueRequest({ threadId: 1 });
     assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
+  });
+
+  it('vmscope/exits, vmscope/stats and vmscope/translate describe a VMM guest (nested: the 2D walk)', async () => {
+    await dc.initializeRequest();
+    const launched = dc.launch({ kernel: minikernel, mode: 'vm', mmu: 'nested' });
+    await dc.waitForEvent('initialized');
+    await launched;
+    await dc.send('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x1006c' }] });
+    const stopped = dc.waitForEvent('stopped');
+    await dc.configurationDoneRequest();
+    await stopped;
+    const exits = (await dc.customRequest('vmscope/exits', { count: 5 })).body as ExitsResult;
+    assert.ok(exits.total > 40 && exits.counts.guestPageFault > 0 && exits.counts.mmio > 0);
+    assert.equal(exits.exits.length, 5);
+    assert.ok(exits.exits.every((x) => typeof x.reason === 'string' && x.pc.startsWith('0x')));
+    const stats = (await dc.customRequest('vmscope/stats')).body as StatsResult;
+    assert.equal(stats.vms[0].mmu, 'nested');
+    assert.ok(stats.translation.guestWalks > 0 && stats.vms[0].gstageLeaves > 0);
+    const t = (await dc.customRequest('vmscope/translate', { address: '0x1006c', access: 'fetch' })).body as TranslateResult;
+    assert.equal(t.kind, 'two-stage');
+    assert.equal(t.ok, true);
+    assert.equal(t.steps.length, 15, 'Sv39 over Sv39x4 with 4 KiB G-stage pages');
+    assert.deepEqual(t.steps.filter((x) => x.stage === 'VS').map((x) => x.level), [2, 1, 0]);
+    const miss = (await dc.customRequest('vmscope/translate', { address: '0x7000000' })).body as TranslateResult;
+    assert.equal(miss.ok, false);
+    assert.match(miss.reason, /^VS stage: PTE at level \d not valid/);
+    await assert.rejects(dc.customRequest('vmscope/translate', { address: 'here' }), /give "address"/);
+    await assert.rejects(dc.customRequest('vmscope/nothing'), /unknown request 'vmscope\/nothing'/);
   });
 
   it('runs a kernel as a VMM guest: threads are vCPUs', async () => {

@@ -1,0 +1,41 @@
+// The vmscope/* custom requests and events of the debug adapter, declared once: the session implements them and the
+// extension uses these types only. Addresses and 64-bit values travel as '0x…' strings.
+
+/** `vmscope/exits`: a page of the VM-exit log and the counters by reason. */
+export interface ExitsArguments { from?: number; count?: number }
+export interface ExitsResult {
+  total: number;
+  counts: Record<string, number>;
+  exits: {
+    seq: number; vm: number; vcpu: number; time: number; reason: string; cause: number; interrupt: boolean;
+    pc: string; gva: string; gpa: string; htinst: string; handling: string; hostInsns: number;
+  }[];
+}
+
+/** `vmscope/stats`: translation statistics by stage, and per VM in vm mode. */
+export interface StatsResult {
+  translation: {
+    hostWalks: number; hostWalkRefs: number; guestWalks: number; guestWalkRefs: number;
+    hostTlbHits: number; hostTlbMisses: number; guestTlbHits: number; guestTlbMisses: number;
+  };
+  vms: {
+    id: number; mmu: string; vcpus: number; memory: number; pagesBacked: number; gstageTables: number; gstageLeaves: number;
+    shadow?: { spaces: number; tablePages: number; faults: number; fills: number; resyncs: number; evictions: number };
+    exitCode?: number;
+  }[];
+}
+
+/** `vmscope/translate`: how hart `hart` (0 by default) would translate `address` now, without side effects. */
+export interface TranslateArguments { address: string; hart?: number; access?: 'fetch' | 'load' | 'store' }
+export interface TranslateResult {
+  /** 'bare' (no translation), 'one-stage' (satp) or 'two-stage' (vsatp and hgatp: the 2D walk). */
+  kind: 'bare' | 'one-stage' | 'two-stage';
+  ok: boolean;
+  pa?: string;
+  gpa?: string;
+  level?: number;
+  reason: string;
+  fault?: 'page' | 'access';
+  guestPageFault?: boolean;
+  steps: { stage?: 'VS' | 'G'; level: number; pteAddr: string; spa?: string; pte: string }[];
+}
