@@ -17,6 +17,9 @@ export interface EngineConfig {
   mode: 'bare' | 'vm';
   mmu: 'nested' | 'shadow';
   vms: number;
+  /** Whether an instruction step may end in an interrupt handler (default: the handler runs and the step ends
+   *  after the instruction, as if the interrupt had come later). */
+  stepIntoInterrupts?: boolean;
 }
 
 /** Why the machine stopped. */
@@ -35,8 +38,11 @@ export class Engine extends EventEmitter {
   /** The hart that stopped last (a breakpoint's hart), for the stopped event. */
   stoppedHart = 0;
 
+  private readonly stepIntoInterrupts: boolean;
+
   constructor(cfg: EngineConfig, output: (text: string) => void) {
     super();
+    this.stepIntoInterrupts = cfg.stepIntoInterrupts === true;
     const console = (b: Uint8Array) => output(Buffer.from(b).toString('latin1'));
     const harts = cfg.mode === 'vm' ? cfg.vms * cfg.harts : cfg.harts;
     this.board = new VirtBoard({ memorySize: cfg.memory, harts, host: { consoleWrite: console } });
@@ -109,12 +115,38 @@ export class Engine extends EventEmitter {
     if (this.onBreakpoint()) this.board.machine.stepOverBreakpoint();
   }
 
-  /** One instruction slot (on the hart whose turn it is: with one hart, that hart). */
+  /**
+   * One instruction (on the hart whose turn it is: with one hart, that hart). An interrupt does not end the step
+   * unless stepIntoInterrupts: its handler runs until it returns to the interrupted instruction, and the step ends
+   * once the instruction has run (as if the interrupt had come a little earlier or later).
+   */
   stepInstruction(): void {
     if (this.ended || this.running) return;
-    const r = this.onBreakpoint() ? this.board.machine.stepOverBreakpoint() : this.board.machine.run(1);
+    const m = this.board.machine;
+    const h = this.harts[this.stoppedHart] ?? this.harts[0];
+    const pc = h.getPc();
+    let traps = h.trapCount;
+    let r = this.onBreakpoint() ? m.stepOverBreakpoint() : m.run(1);
+    for (let guard = 0; !this.stepIntoInterrupts && r.reason !== 'exit' && h.trapCount !== traps && h.lastTrap.interrupt && guard < 100; guard++) {
+      // Where the interrupt left the interrupted code, and in which mode.
+      const t = h.lastTrap;
+      const back = (BigInt(t.epcHi >>> 0) << 32n) | BigInt(t.epcLo >>> 0), priv = t.fromPriv, virt = t.fromVirt;
+      m.setBreakpoints([...this.breakpoints, back]);
+      for (;;) {
+        r = m.run(50_000_000);
+        // the same address in another mode (the handler's own code) is not the way back: go on past it
+        if (r.reason === 'breakpoint' && h.getPc() === back && (h.priv !== priv || h.virt !== virt)) { m.stepOverBreakpoint(); continue; }
+        break;
+      }
+      m.setBreakpoints(this.breakpoints);
+      if (r.reason !== 'breakpoint' || h.getPc() !== back) break;      // the guest ended, or a user breakpoint
+      if (back !== pc) break;                                          // the instruction had run before the interrupt
+      traps = h.trapCount;
+      r = m.stepOverBreakpoint();                                       // now the instruction itself
+    }
     this.flush();
     if (r.reason === 'exit') this.finish(r.exitCode ?? 0);
+    else if (r.reason === 'breakpoint' && this.breakpoints.includes(h.getPc())) this.emit('stopped', 'breakpoint');
     else this.emit('stopped', 'step');
   }
 

@@ -29,6 +29,7 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   mmu?: string;
   vms?: number;
   stopOnEntry?: boolean;
+  stepIntoInterrupts?: boolean;
 }
 
 const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7',
@@ -422,8 +423,11 @@ export function validate(a: LaunchArguments): EngineConfig {
   const harts = int('harts', 1, 8, 1), vms = int('vms', 1, 8, 1);
   if (mode === 'vm' && harts * vms > 8) throw new Error('"vms" × "harts" must be at most 8 (one hart per vCPU)');
   if (a.stopOnEntry !== undefined && typeof a.stopOnEntry !== 'boolean') throw new Error('"stopOnEntry" must be true or false');
+  if (a.stepIntoInterrupts !== undefined && typeof a.stepIntoInterrupts !== 'boolean') {
+    throw new Error('"stepIntoInterrupts" must be true or false');
+  }
   return {
     program, kernel, bios, initrd: str('initrd'), append: str('append'), memory: mode === 'vm' && a.memory === undefined ? vms * 128 * (1 << 20) + (64 << 20) : memory,
-    harts, mode, mmu, vms,
+    harts, mode, mmu, vms, stepIntoInterrupts: a.stepIntoInterrupts,
   };
 }

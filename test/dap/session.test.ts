@@ -4,6 +4,10 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as A from '../support/asm';
+import { makeElf, words } from '../support/elf';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ExitsResult, StatsResult, TranslateResult } from '../../debug-adapter/protocol';
@@ -11,6 +15,7 @@ import type { ExitsResult, StatsResult, TranslateResult } from '../../debug-adap
 const root = path.resolve(__dirname, '..', '..');
 const adapter = path.join(root, 'dist', 'debugAdapter.js');
 const minikernel = path.join(root, 'examples', 'build', 'minikernel.elf');
+const tmp = mkdtempSync(path.join(tmpdir(), 'vmscope-dap-'));
 
 describe('debug adapter (DAP over stdio)', function () {
   this.timeout(60_000);
@@ -138,6 +143,42 @@ describe('debug adapter (DAP over stdio)', function () {
     await assert.rejects(dc.customRequest('vmscope/translate', { address: 'here' }), /give "address"/);
     await assert.rejects(dc.customRequest('vmscope/nothing'), /unknown request 'vmscope\/nothing'/);
   });
+
+  for (const into of [false, true]) {
+    it(`a step with a timer interrupt pending ${into ? 'enters the handler (stepIntoInterrupts)' : 'is not hijacked: the handler runs, the step ends after the instruction'}`, async () => {
+      const H = 32, C = 12;
+      const p = [
+        ...A.li32('t0', 0x8000_0000 + 4 * H), A.csrw(0x305, 't0'),          // mtvec = H
+        ...A.li32('s0', 0x0200_4000), A.sd('zero', 's0', 0),                  // mtimecmp = 0: MTIP pending
+        A.addi('t0', 'zero', 0x80), A.csrw(0x304, 't0'),                       // mie.MTIE
+      ];
+      A.padTo(p, C);
+      p.push(A.csrrwi('zero', 0x300, 8), A.addi('a0', 'a0', 1), A.jal('zero', -4));   // C: mstatus.MIE = 1; X: loop
+      A.padTo(p, H);
+      p.push(A.addi('a1', 'a1', 1), A.addi('t1', 'zero', -1), A.sd('t1', 's0', 0), A.mret());
+      const file = path.join(tmp, `irq-step-${into}.elf`);
+      writeFileSync(file, makeElf(0x8000_0000, [{ paddr: 0x8000_0000, data: words(p) }]));
+      await dc.initializeRequest();
+      const launched = dc.launch({ program: file, stepIntoInterrupts: into });
+      await dc.waitForEvent('initialized');
+      await launched;
+      await dc.send('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x' + (0x8000_0000 + 4 * C).toString(16) }] });
+      const stopped = dc.waitForEvent('stopped');
+      await dc.configurationDoneRequest();
+      await stopped;
+      const a1Before = BigInt((await dc.evaluateRequest({ expression: 'a1' })).body.result);   // the DTB address at entry
+      await Promise.all([dc.nextRequest({ threadId: 1, granularity: 'instruction' }), dc.waitForEvent('stopped')]);
+      const pc = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].instructionPointerReference;
+      const a1 = BigInt((await dc.evaluateRequest({ expression: 'a1' })).body.result) - a1Before;
+      if (into) {
+        assert.equal(pc, '0x' + (0x8000_0000 + 4 * H).toString(16), 'in the handler');
+        assert.equal(a1, 0n);
+      } else {
+        assert.equal(pc, '0x' + (0x8000_0000 + 4 * (C + 1)).toString(16), 'the next instruction');
+        assert.equal(a1, 1n, 'the handler ran');
+      }
+    });
+  }
 
   it('runs a kernel as a VMM guest: threads are vCPUs', async () => {
     await launchStopped({ kernel: minikernel, mode: 'vm', mmu: 'shadow' });
