@@ -32,8 +32,9 @@ export interface TraceSink {
 export interface RunResult {
   /** exit: the guest finished; limit: maxInsns ran; halted: every hart waits with no wake-up possible;
    *  stopped: requestStop() was called (pause, reset request). */
-  reason: 'exit' | 'limit' | 'halted' | 'stopped' | 'breakpoint';
-  /** 'breakpoint': the hart that reached one (its pc is the breakpoint's address). */
+  reason: 'exit' | 'limit' | 'halted' | 'stopped' | 'breakpoint' | 'exit-stop';
+  /** 'breakpoint': the hart that reached one (its pc is the breakpoint's address); 'exit-stop': the hart that took
+   *  the VM exit asked for (see setExitStop). */
   hart?: number;
   exitCode?: number;
 }
@@ -82,6 +83,7 @@ export class Machine {
   private executed = 0;
   private stopFlag = false;
   private breakpointHit = -1;
+  private exitHit = -1;
   /** A round interrupted by a stop: the hart to continue with, its slots left, and the round's quantum. */
   private resumeHart = -1;
   private resumeLeft = 0;
@@ -246,7 +248,21 @@ export class Machine {
     this.lastExitSeq = this.exits.record(h.id, vm, vcpu, this.mtime(), reasonOfTrap(t.cause, t.interrupt),
       t.interrupt ? t.cause | 0x80000000 : t.cause, t.epcLo, t.epcHi, t.tvalLo, t.tvalHi, gpa, t.tinst,
       ExitHandling.GUEST_HYPERVISOR, h.cycles);
+    // The reason may still be refined by the hypervisor hook: the run loop decides once the trap is handled.
+    if (this.exitStopMask !== 0) { h.debugStop = true; this.exitPending = true; }
   }
+
+  /**
+   * Makes run() return 'exit-stop' after a VM exit whose reason (ExitReason) has its bit set in mask (0: never):
+   * with a user's hypervisor, at the first instruction of its handler; with the built-in VMM, where the guest
+   * resumes. The exit's record is machine.exits' last.
+   */
+  setExitStop(mask: number): void {
+    this.exitStopMask = mask;
+  }
+
+  private exitStopMask = 0;
+  private exitPending = false;
 
   /** seq of the exit recorded last (a hypervisor hook updates it). */
   lastExitSeq = -1;
@@ -323,8 +339,9 @@ export class Machine {
     while (this.exitCode === undefined) {
       if (this.stopFlag) {
         this.stopFlag = false;
-        const hit = this.breakpointHit;
-        this.breakpointHit = -1;
+        const hit = this.breakpointHit, exit = this.exitHit;
+        this.breakpointHit = -1; this.exitHit = -1;
+        if (exit >= 0) return { reason: 'exit-stop', hart: exit };
         return hit >= 0 ? { reason: 'breakpoint', hart: hit } : { reason: 'stopped' };
       }
       const left = stopAt - this.executed;
@@ -368,7 +385,20 @@ export class Machine {
             const budget = until > 0 && until < end - done ? Math.ceil(until) : end - done;
             done += execute(h, budget, cc);
           }
-          if (h.debugStop) { h.debugStop = false; this.breakpointHit = h.id; this.stopFlag = true; break; }
+          if (h.debugStop) {
+            h.debugStop = false;
+            let stop = true;
+            if (this.exitPending) {
+              // stop for a VM exit only if its (refined) reason is one asked for
+              this.exitPending = false;
+              const last = this.exits.list(this.exits.total - 1, 1)[0];
+              stop = last !== undefined && ((this.exitStopMask >>> last.reason) & 1) !== 0;
+              if (stop) this.exitHit = h.id;
+            } else {
+              this.breakpointHit = h.id;
+            }
+            if (stop) { this.stopFlag = true; break; }
+          }
           if (h.waiting) break;
           this.updateTimers();
           h.checkInterrupts();

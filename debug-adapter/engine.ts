@@ -23,7 +23,7 @@ export interface EngineConfig {
 }
 
 /** Why the machine stopped. */
-export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint';
+export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint' | 'exit';
 
 /** Instruction slots per chunk between two turns of the event loop while running. */
 const CHUNK = 2_000_000;
@@ -83,9 +83,11 @@ export class Engine extends EventEmitter {
       if (!this.running) return;
       const r = this.board.machine.run(CHUNK);
       this.flush();
+      if (r.reason !== 'limit') this.restoreExitStop();
       if (r.reason === 'exit') { this.finish(r.exitCode ?? 0); return; }
-      if (r.reason === 'breakpoint') {
-        this.running = false; this.stoppedHart = r.hart ?? 0; this.emit('stopped', 'breakpoint'); return;
+      if (r.reason === 'breakpoint' || r.reason === 'exit-stop') {
+        this.running = false; this.stoppedHart = r.hart ?? 0; this.emit('stopped', r.reason === 'breakpoint' ? 'breakpoint' : 'exit');
+        return;
       }
       if (r.reason === 'halted') { this.running = false; this.emit('stopped', 'halted'); return; }
       if (this.pauseRequested) { this.running = false; this.emit('stopped', 'pause'); return; }
@@ -98,6 +100,27 @@ export class Engine extends EventEmitter {
   pause(): void {
     if (this.running) this.pauseRequested = true;
     else if (!this.ended) this.emit('stopped', 'pause');
+  }
+
+  /** The VM-exit reasons (bit per ExitReason) that stop a running machine (exception filters). */
+  exitFilter = 0;
+  private stepToExitOnce = false;
+
+  /** Runs to the next VM exit of any reason (then the filters apply again). */
+  stepToExit(): void {
+    this.stepToExitOnce = true;
+    this.board.machine.setExitStop(~0);
+    this.continue();
+  }
+
+  private restoreExitStop(): void {
+    if (this.stepToExitOnce) { this.stepToExitOnce = false; this.board.machine.setExitStop(this.exitFilter); }
+  }
+
+  /** Sets the exception filters: the VM-exit reasons that stop the machine. */
+  setExitFilter(mask: number): void {
+    this.exitFilter = mask;
+    if (!this.stepToExitOnce) this.board.machine.setExitStop(mask);
   }
 
   /** Replaces the instruction breakpoints (virtual addresses). */

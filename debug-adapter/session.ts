@@ -10,7 +10,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Access, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, type Hart, PRIV_NAMES, csrName, debugReadCsr, debugTranslate, disassemble,
+  Access, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, PRIV_NAMES, csrName, debugReadCsr, debugTranslate, disassemble,
   translateDebug, translateGuestDebug,
 } from '../core';
 import type { ExitsArguments, ExitsResult, StatsResult, TranslateArguments, TranslateResult } from './protocol';
@@ -49,6 +49,7 @@ export class VmscopeSession extends LoggingDebugSession {
   /** Breakpoints as the client set them (kept until the engine exists: they arrive before configurationDone). */
   private instructionBps: bigint[] = [];
   private functionNames: string[] = [];
+  private exitFilter = 0;
   private configured: () => void = () => undefined;
   private readonly configurationDone = new Promise<void>((res) => { this.configured = res; });
 
@@ -68,6 +69,9 @@ export class VmscopeSession extends LoggingDebugSession {
       supportsEvaluateForHovers: false,
       supportsInstructionBreakpoints: true,
       supportsFunctionBreakpoints: true,
+      supportsExceptionInfoRequest: true,
+      // One filter per VM-exit reason: stop when a guest exits to its hypervisor for that reason.
+      exceptionBreakpointFilters: EXIT_REASON_IDS.map((id, i) => ({ filter: `exit:${id}`, label: `VM exit: ${EXIT_REASON_NAMES[i]}`, default: false })),
     };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
@@ -89,10 +93,15 @@ export class VmscopeSession extends LoggingDebugSession {
     }
     const engine = this.engine;
     engine.on('stopped', (reason: StopReason) => {
-      const r = reason === 'halted' ? 'pause' : reason;
-      const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, reason === 'breakpoint' ? engine.stoppedHart + 1 : 1);
+      const r = reason === 'halted' ? 'pause' : reason === 'exit' ? 'exception' : reason;
+      const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, reason === 'breakpoint' || reason === 'exit' ? engine.stoppedHart + 1 : 1);
       ev.body.allThreadsStopped = true;
       if (reason === 'halted') ev.body.description = 'every hart waits for an interrupt that cannot arrive';
+      if (reason === 'exit') {
+        const x = engine.board.machine.exits.list(engine.board.machine.exits.total - 1, 1)[0];
+        ev.body.description = `VM exit: ${EXIT_REASON_NAMES[x.reason]} (cause ${x.cause}) at 0x${x.pc.toString(16)}`;
+        ev.body.text = EXIT_REASON_IDS[x.reason];
+      }
       this.sendEvent(ev);
     });
     engine.on('exited', (code: number) => {
@@ -140,12 +149,41 @@ export class VmscopeSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    let mask = 0;
+    const filters = Array.isArray(args?.filters) ? args.filters : [];
+    for (const f of filters) {
+      const i = EXIT_REASON_IDS.indexOf(String(f).replace(/^exit:/, ''));
+      if (i >= 0) mask |= 1 << i;
+    }
+    this.exitFilter = mask;
+    this.engine?.setExitFilter(mask);
+    response.body = { breakpoints: filters.map(() => ({ verified: true })) };
+    this.sendResponse(response);
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const m = this.engine?.board.machine;
+    const x = m?.exits.list(m.exits.total - 1, 1)[0];
+    if (x === undefined) { this.sendErrorResponse(response, 1013, 'no VM exit to describe'); return; }
+    response.body = {
+      exceptionId: `exit:${EXIT_REASON_IDS[x.reason]}`,
+      description: `VM exit #${x.seq}: ${EXIT_REASON_NAMES[x.reason]}, cause ${x.cause}${x.interrupt ? ' (interrupt)' : ''}, ` +
+        `pc 0x${x.pc.toString(16)}, gva 0x${x.gva.toString(16)}, gpa 0x${x.gpa.toString(16)}, htinst 0x${x.htinst.toString(16)}; ` +
+        `${EXIT_HANDLING_NAMES[x.handling]}`,
+      breakMode: 'always',
+    };
+    this.sendResponse(response);
+  }
+
   private applyBreakpoints(): void {
     const e = this.engine;
     if (e === undefined) return;
     const fns: bigint[] = [];
     for (const n of this.functionNames) { const va = e.board.symbolAddress(n); if (va !== undefined) fns.push(va); }
     e.setBreakpoints([...this.instructionBps, ...fns]);
+    e.setExitFilter(this.exitFilter);
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
@@ -323,6 +361,11 @@ export class VmscopeSession extends LoggingDebugSession {
         response.body = translateFor(h, va, access);
         break;
       }
+      case 'vmscope/stepToExit':
+        // Runs to the next VM exit (any reason) and stops there: a stopped event with reason 'exception' follows.
+        this.sendResponse(response);
+        e.stepToExit();
+        return;
       default:
         this.sendErrorResponse(response, 1012, `unknown request '${command}'`);
         return;

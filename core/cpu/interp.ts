@@ -82,7 +82,7 @@ function runLoop(h: Hart, budget: number, cc: CodeCache): number {
         left--;
         left += slotOfTrap(h);
         pcLo = h.pcLo; pcHi = h.pcHi; fTagLo = h.fetchTagLo; fTagHi = h.fetchTagHi;
-        if (h.waiting) break;
+        if (h.waiting || h.debugStop) break;
         continue;
       }
       const p = fetchPage.off >>> 12;
@@ -104,7 +104,7 @@ function runLoop(h: Hart, budget: number, cc: CodeCache): number {
         if (upper < 0) {
           left += slotOfTrap(h);
           pcLo = h.pcLo; pcHi = h.pcHi; fTagLo = h.fetchTagLo; fTagHi = h.fetchTagHi;
-          if (h.waiting) break;
+          if (h.waiting || h.debugStop) break;
           continue;
         }
         code = cc.scratch;

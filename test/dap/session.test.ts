@@ -180,6 +180,41 @@ describe('debug adapter (DAP over stdio)', function () {
     });
   }
 
+  it('a VM-exit filter stops a user\'s hypervisor at its handler; exceptionInfo decodes the exit', async () => {
+    const init = await dc.initializeRequest();
+    assert.ok(init.body!.exceptionBreakpointFilters!.some((f) => f.filter === 'exit:guestPageFault'));
+    const launched = dc.launch({ kernel: path.join(root, 'examples', 'build', 'minivisor.elf'), bios: 'builtin' });
+    await dc.waitForEvent('initialized');
+    await launched;
+    await dc.setExceptionBreakpointsRequest({ filters: ['exit:sbi'] });
+    const stopped = dc.waitForEvent('stopped');
+    await dc.configurationDoneRequest();
+    const ev = await stopped as DebugProtocol.StoppedEvent;
+    assert.equal(ev.body.reason, 'exception');
+    assert.match(ev.body.description!, /^VM exit: SBI call \(cause 10\) at 0x802/);
+    const frame = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    assert.match(frame.name, /\[S\]$/, 'in HS-mode: the first instruction of the minivisor\'s trap handler');
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.equal(info.body.exceptionId, 'exit:sbi');
+    assert.match(info.body.description!, /SBI call, cause 10, pc 0x802.*left to the guest hypervisor/);
+  });
+
+  it('vmscope/stepToExit runs a VMM guest to its next exit and stops there', async () => {
+    await launchStopped({ kernel: minikernel, mode: 'vm' });
+    const before = ((await dc.customRequest('vmscope/exits', { count: 1 })).body as ExitsResult).total;
+    const stopped = dc.waitForEvent('stopped');
+    await dc.customRequest('vmscope/stepToExit');
+    const ev = await stopped as DebugProtocol.StoppedEvent;
+    assert.equal(ev.body.reason, 'exception');
+    const after = (await dc.customRequest('vmscope/exits', { count: 1 })).body as ExitsResult;
+    assert.equal(after.total, before + 1);
+    assert.equal(after.exits[0].reason, 'guestPageFault', 'the first exit: fetching the entry point');
+    // the filter is back to none: the guest then runs to its end
+    const exited = dc.waitForEvent('exited', 30_000);
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
+  });
+
   it('runs a kernel as a VMM guest: threads are vCPUs', async () => {
     await launchStopped({ kernel: minikernel, mode: 'vm', mmu: 'shadow' });
     const threads = (await dc.threadsRequest()).body.threads;
