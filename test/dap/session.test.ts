@@ -215,6 +215,43 @@ describe('debug adapter (DAP over stdio)', function () {
     assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
   });
 
+  it('inspection never changes the guest: 150 steps with reads between them retire what a plain run retires', async () => {
+    const run = async (inspect: boolean): Promise<bigint> => {
+      const c = new DebugClient('node', adapter, 'vmscope');
+      await c.start();
+      try {
+        await c.initializeRequest();
+        const launched = c.launch({ kernel: minikernel, mode: 'vm', mmu: 'nested', stopOnEntry: true });
+        await c.waitForEvent('initialized');
+        await launched;
+        const entry = c.waitForEvent('stopped');
+        await c.configurationDoneRequest();
+        await entry;
+        for (let i = 0; i < 150; i++) {
+          await Promise.all([c.stepInRequest({ threadId: 1 }), c.waitForEvent('stopped')]);
+          if (!inspect) continue;
+          const f = (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+          const sc = (await c.scopesRequest({ frameId: f.id })).body.scopes;
+          await c.variablesRequest({ variablesReference: sc[0].variablesReference });
+          await c.variablesRequest({ variablesReference: sc[1].variablesReference });
+          await c.send('readMemory', { memoryReference: f.instructionPointerReference!, count: 64 });
+          await c.disassembleRequest({ memoryReference: f.instructionPointerReference!, instructionCount: 8 });
+          await c.customRequest('vmscope/translate', { address: f.instructionPointerReference!, access: 'store' });
+        }
+        await c.send('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x1006c' }] });
+        const atBp = c.waitForEvent('stopped');
+        await c.continueRequest({ threadId: 1 });
+        await atBp;
+        return BigInt((await c.evaluateRequest({ expression: 'minstret' })).body.result);
+      } finally {
+        await c.stop();
+      }
+    };
+    const [withInspection, without] = [await run(true), await run(false)];
+    assert.ok(withInspection > 100_000n);
+    assert.equal(withInspection, without);
+  });
+
   it('runs a kernel as a VMM guest: threads are vCPUs', async () => {
     await launchStopped({ kernel: minikernel, mode: 'vm', mmu: 'shadow' });
     const threads = (await dc.threadsRequest()).body.threads;
