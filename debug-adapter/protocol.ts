@@ -39,3 +39,27 @@ export interface TranslateResult {
   guestPageFault?: boolean;
   steps: { stage?: 'VS' | 'G'; level: number; pteAddr: string; spa?: string; pte: string }[];
 }
+
+/** `vmscope/tlb`: the cached translations of hart `hart` (0 by default). */
+export interface TlbArguments { hart?: number }
+export interface TlbResult {
+  entries: { va: string; pa: string; level: number; asid: number; vmid: number; stage: 'host' | 'guest'; global: boolean; flags: string }[];
+}
+
+/**
+ * `vmscope/pageTables`: one table page of an address space, decoded; expand a pointer entry by asking for its
+ * `next` table. `space`: 'satp' (the HS-level/bare tables), 'vsatp' (a guest's VS-stage, addresses guest-physical,
+ * read through the G stage), 'hgatp' (the G stage), 'shadow' (the shadow tables the hart walks for a shadow VM).
+ */
+export interface PageTablesArguments { hart?: number; space: 'satp' | 'vsatp' | 'hgatp' | 'shadow'; table?: string; level?: number }
+export interface PageTablesResult {
+  mode: string;
+  /** The table shown (its address as the space names it) and its level. */
+  table: string;
+  level: number;
+  entries: {
+    index: number; pte: string; valid: boolean; flags: string; leaf: boolean;
+    /** Leaf: the page it maps (physical, or guest-physical for vsatp) and its size; pointer: the next table. */
+    target: string; pageSize?: string; next?: { table: string; level: number };
+  }[];
+}

@@ -13,7 +13,10 @@ import {
   Access, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, PRIV_NAMES, csrName, debugReadCsr, debugTranslate, disassemble,
   translateDebug, translateGuestDebug,
 } from '../core';
-import type { ExitsArguments, ExitsResult, StatsResult, TranslateArguments, TranslateResult } from './protocol';
+import type {
+  ExitsArguments, ExitsResult, PageTablesArguments, PageTablesResult, StatsResult, TlbArguments, TlbResult, TranslateArguments,
+  TranslateResult,
+} from './protocol';
 import { Engine, type EngineConfig, type StopReason } from './engine';
 
 /** The launch configuration (package.json gives VS Code its schema). */
@@ -361,6 +364,26 @@ export class VmscopeSession extends LoggingDebugSession {
         response.body = translateFor(h, va, access);
         break;
       }
+      case 'vmscope/tlb': {
+        const h = e.harts[Number.isInteger((a as TlbArguments).hart) ? (a as TlbArguments).hart! : 0];
+        if (h === undefined) { this.sendErrorResponse(response, 1014, 'vmscope/tlb: no such hart'); return; }
+        const body: TlbResult = {
+          entries: h.tlb.entries().map((x) => ({
+            va: '0x' + x.va.toString(16), pa: '0x' + x.pa.toString(16), level: x.level, asid: x.asid, vmid: x.vmid, stage: x.stage,
+            global: x.global, flags: pteFlags(x.pte),
+          })),
+        };
+        response.body = body;
+        break;
+      }
+      case 'vmscope/pageTables': {
+        const q = a as unknown as PageTablesArguments;
+        const h = e.harts[Number.isInteger(q.hart) ? q.hart! : 0];
+        const result = h === undefined ? 'vmscope/pageTables: no such hart' : pageTable(e, h, q);
+        if (typeof result === 'string') { this.sendErrorResponse(response, 1015, result); return; }
+        response.body = result;
+        break;
+      }
       case 'vmscope/stepToExit':
         // Runs to the next VM exit (any reason) and stops there: a stopped event with reason 'exception' follows.
         this.sendResponse(response);
@@ -422,6 +445,64 @@ function translateFor(h: Hart, va: bigint, access: 'fetch' | 'load' | 'store'): 
     kind: 'one-stage', ok: t.ok, pa: hexOf(t.pa), level: t.level, reason: t.reason, fault: t.fault,
     steps: t.steps.map((x) => ({ level: x.level, pteAddr: hexOf(x.pteAddr)!, pte: hexOf(x.pte)! })),
   };
+}
+
+const MODE_NAMES: Record<number, string> = { 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' };
+const SIZE_NAMES = ['4 KiB', '2 MiB', '1 GiB', '512 GiB', '256 TiB'];
+
+/** PTE flag letters, as `DAGUXWRV` with '-' for clear bits. */
+function pteFlags(pte: number): string {
+  return 'DAGUXWRV'.split('').map((c, i) => ((pte >>> (7 - i)) & 1 ? c : '-')).join('');
+}
+
+/**
+ * One table page of hart h's `space`, decoded. The table's address is read through the G stage for 'vsatp' (its
+ * addresses are guest-physical); everything is read without side effects.
+ */
+function pageTable(e: Engine, h: Hart, q: PageTablesArguments): PageTablesResult | string {
+  let mode: number, root: number, rootEntries = 512, gstage = false;
+  switch (q.space) {
+    case 'satp': mode = h.satpMode; root = h.satpPpn * 4096; break;
+    case 'vsatp': case 'shadow': mode = h.vsatpMode; root = h.vsatpPpn * 4096; break;
+    case 'hgatp': mode = h.hgatpMode; root = h.hgatpPpn * 4096; rootEntries = 2048; gstage = true; break;
+    default: return 'vmscope/pageTables: "space" must be satp, vsatp, hgatp or shadow';
+  }
+  const shadowVm = e.vmm?.vcpuOf(h)?.vm;
+  if (q.space === 'shadow' && shadowVm?.shadow == null) return 'vmscope/pageTables: this hart runs no shadow-paged VM';
+  if (q.space === 'vsatp' && shadowVm?.shadow != null) {
+    return 'vmscope/pageTables: a shadow-paged VM\'s vsatp holds the shadow tables: ask for "shadow"';
+  }
+  const levels = mode === 8 ? 3 : mode === 9 ? 4 : mode === 10 ? 5 : 0;
+  if (levels === 0) return `vmscope/pageTables: ${q.space} is Bare: no tables`;
+  const level = Number.isInteger(q.level) ? q.level! : levels - 1;
+  const table = q.table !== undefined ? parseAddress(q.table) : BigInt(root);
+  if (table === undefined || level < 0 || level >= levels) return 'vmscope/pageTables: bad "table" or "level"';
+  const n = level === levels - 1 ? rootEntries : 512;
+  // vsatp tables live at guest-physical addresses: find them through the G stage.
+  let spa = table;
+  if (q.space === 'vsatp' && h.hgatpMode !== 0) {
+    const t = translateGuestDebug(h.ptePort, { vsMode: 0, vsRootPpn: 0, gMode: h.hgatpMode, gRootPpn: h.hgatpPpn, va: table,
+      access: 'load', priv: 'S' });
+    if (!t.ok || t.pa === undefined) return `vmscope/pageTables: the table at guest-physical ${q.table ?? '0x' + table.toString(16)} is not mapped in the G stage`;
+    spa = t.pa;
+  }
+  let bytes: Uint8Array;
+  try { bytes = e.board.machine.readPhys(Number(spa), n * 8); } catch { return 'vmscope/pageTables: the table is not in RAM'; }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const entries: PageTablesResult['entries'] = [];
+  for (let i = 0; i < n; i++) {
+    const pte = dv.getBigUint64(i * 8, true);
+    if (pte === 0n) continue;
+    const lo = Number(pte & 0xffffffffn);
+    const valid = (lo & 1) !== 0, leaf = (lo & 0xe) !== 0;
+    const target = ((pte >> 10n) & ((1n << 44n) - 1n)) * 4096n;
+    entries.push({
+      index: i, pte: '0x' + pte.toString(16), valid, flags: pteFlags(lo), leaf, target: '0x' + target.toString(16),
+      pageSize: valid && leaf ? SIZE_NAMES[level] : undefined,
+      next: valid && !leaf && level > 0 ? { table: '0x' + target.toString(16), level: level - 1 } : undefined,
+    });
+  }
+  return { mode: gstage ? MODE_NAMES[mode] + 'x4' : MODE_NAMES[mode], table: '0x' + table.toString(16), level, entries };
 }
 
 /** A memory reference: '0x…' or a decimal address. */

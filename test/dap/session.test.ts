@@ -10,7 +10,7 @@ import * as A from '../support/asm';
 import { makeElf, words } from '../support/elf';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { ExitsResult, StatsResult, TranslateResult } from '../../debug-adapter/protocol';
+import type { ExitsResult, PageTablesResult, StatsResult, TlbResult, TranslateResult } from '../../debug-adapter/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 const adapter = path.join(root, 'dist', 'debugAdapter.js');
@@ -251,6 +251,44 @@ describe('debug adapter (DAP over stdio)', function () {
     assert.ok(withInspection > 100_000n);
     assert.equal(withInspection, without);
   });
+
+  for (const mmu of ['nested', 'shadow'] as const) {
+    it(`vmscope/pageTables and vmscope/tlb (${mmu}): the guest's VS-stage path to a user page, the ${mmu === 'nested' ? 'G-stage' : 'shadow'} tables, the TLB`, async () => {
+      await dc.initializeRequest();
+      const launched = dc.launch({ kernel: minikernel, mode: 'vm', mmu });
+      await dc.waitForEvent('initialized');
+      await launched;
+      await dc.send('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x1006c' }] });
+      const stopped = dc.waitForEvent('stopped');
+      await dc.configurationDoneRequest();
+      await stopped;
+      const pt = async (args: Record<string, unknown>) => (await dc.customRequest('vmscope/pageTables', args)).body as PageTablesResult;
+      // Walk 0x1006c (VPN 0, 0, 0x10) down the tables the hart walks for it.
+      const space = mmu === 'nested' ? 'vsatp' : 'shadow';
+      let t = await pt({ space });
+      assert.equal(t.mode, 'Sv39');
+      for (const idx of [0, 0]) {
+        const e = t.entries.find((x) => x.index === idx)!;
+        assert.ok(e.valid && !e.leaf && e.next !== undefined, JSON.stringify(e));
+        t = await pt({ space, table: e.next!.table, level: e.next!.level });
+      }
+      const leaf = t.entries.find((x) => x.index === 0x10)!;
+      assert.ok(leaf.leaf && leaf.pageSize === '4 KiB');
+      assert.equal(leaf.flags, 'DA-UXWRV', 'the user image page: user RWX, accessed and dirty (loaded by the kernel)');
+      if (mmu === 'nested') {
+        const g = await pt({ space: 'hgatp' });
+        assert.equal(g.mode, 'Sv39x4');
+        assert.ok(g.entries.length > 0 && g.entries.every((x) => x.valid && !x.leaf), 'the G-stage root holds pointers');
+        await assert.rejects(dc.customRequest('vmscope/pageTables', { space: 'shadow' }), /no shadow-paged VM/);
+      } else {
+        await assert.rejects(dc.customRequest('vmscope/pageTables', { space: 'vsatp' }), /ask for "shadow"/);
+      }
+      const tlb = (await dc.customRequest('vmscope/tlb')).body as TlbResult;
+      assert.ok(tlb.entries.length > 0 && tlb.entries.every((x) => x.stage === 'guest'));
+      assert.ok(tlb.entries.some((x) => x.va === '0x10000' || x.va === '0x11000' || BigInt(x.va) === 0x10000n));
+      await assert.rejects(dc.customRequest('vmscope/pageTables', { space: 'cr3' }), /"space" must be/);
+    });
+  }
 
   it('runs a kernel as a VMM guest: threads are vCPUs', async () => {
     await launchStopped({ kernel: minikernel, mode: 'vm', mmu: 'shadow' });
