@@ -265,18 +265,18 @@ export class VmscopeSession extends LoggingDebugSession {
   }
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
-    const base = parseAddress(args.memoryReference);
+    const ref = this.reference(args.memoryReference);
     const count = args.count;
-    if (base === undefined || !Number.isSafeInteger(count) || count < 0 || count > 1 << 20) {
-      this.sendErrorResponse(response, 1004, `readMemory: bad memoryReference or count (${args.memoryReference}, ${args.count})`);
+    if (typeof ref === 'string' || !Number.isSafeInteger(count) || count < 0 || count > 1 << 20) {
+      this.sendErrorResponse(response, 1004, `readMemory: bad memoryReference or count (${args.memoryReference}, ${args.count})` +
+        (typeof ref === 'string' ? `: ${ref}` : ''));
       return;
     }
-    const addr = base + BigInt(args.offset ?? 0);
-    const h = this.engine!.harts[0];
+    const addr = ref.base + BigInt(args.offset ?? 0);
     const bytes = Buffer.alloc(count);
     let readable = 0;
     for (; readable < count; readable++) {
-      const b = this.readVirtual(h, addr + BigInt(readable));
+      const b = ref.read(addr + BigInt(readable));
       if (b < 0) break;
       bytes[readable] = b;
     }
@@ -286,20 +286,19 @@ export class VmscopeSession extends LoggingDebugSession {
   }
 
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
-    const base = parseAddress(args.memoryReference);
-    if (base === undefined || !Number.isSafeInteger(args.instructionCount) || args.instructionCount < 0 || args.instructionCount > 10_000) {
+    const ref = this.reference(args.memoryReference);
+    if (typeof ref === 'string' || !Number.isSafeInteger(args.instructionCount) || args.instructionCount < 0 || args.instructionCount > 10_000) {
       this.sendErrorResponse(response, 1005, `disassemble: bad memoryReference or instructionCount`);
       return;
     }
-    const h = this.engine!.harts[0];
-    let addr = base + BigInt(args.offset ?? 0);
+    let addr = ref.base + BigInt(args.offset ?? 0);
     const out: DebugProtocol.DisassembledInstruction[] = [];
     for (let i = 0; i < args.instructionCount; i++) {
-      const lo = this.readVirtual(h, addr), hi = this.readVirtual(h, addr + 1n);
+      const lo = ref.read(addr), hi = ref.read(addr + 1n);
       if (lo < 0 || hi < 0) { out.push({ address: '0x' + addr.toString(16), instruction: '??' }); addr += 2n; continue; }
       let word = lo | (hi << 8), len = 2;
       if ((word & 3) === 3) {
-        const b2 = this.readVirtual(h, addr + 2n), b3 = this.readVirtual(h, addr + 3n);
+        const b2 = ref.read(addr + 2n), b3 = ref.read(addr + 3n);
         if (b2 >= 0 && b3 >= 0) { word = (word | (b2 << 16) | (b3 << 24)) >>> 0; len = 4; }
       }
       const sym = this.engine!.describe(addr);
@@ -409,6 +408,67 @@ export class VmscopeSession extends LoggingDebugSession {
 
   private hartOf(threadId: number): Hart | undefined {
     return this.engine?.harts[threadId - 1];
+  }
+
+  /**
+   * A memory reference that names its address space: `hpa:0x…` (host physical), `gpa:vm0:0x…` (a VM's guest
+   * physical memory; without the VMM, `gpa:0x…` through hart 0's G stage), `gva:vm0:0x…` (a VM's guest virtual
+   * addresses through its first vCPU's current translation), or a bare `0x…` (what hart 0 sees now). Returns the
+   * address and a byte reader (-1: nothing there), or why the reference is bad. Nothing is changed by reading.
+   */
+  private reference(text: string): { base: bigint; read: (a: bigint) => number } | string {
+    const e = this.engine!;
+    const m = /^(?:(hpa|gpa|gva):(?:vm(\d+):)?)?(0x[0-9a-fA-F]+|\d+)$/.exec(String(text).trim());
+    if (m === null) return 'use 0x…, hpa:0x…, gpa:vmN:0x… or gva:vmN:0x…';
+    const base = BigInt(m[3]);
+    if (base >= 1n << 64n) return 'address wider than 64 bits';
+    const machine = e.board.machine;
+    const phys = (pa: number) => { try { return machine.readPhys(pa, 1)[0]; } catch { return -1; } };
+    // Translate once per page: `toPa` gives the page's physical base for an address in it (or -1).
+    const pageReader = (toPa: (page: bigint) => number) => {
+      let lastPage = -1n, lastPa = -1;
+      return (a: bigint): number => {
+        const page = a & ~0xfffn;
+        if (page !== lastPage) { lastPage = page; lastPa = toPa(page); }
+        return lastPa < 0 ? -1 : phys(lastPa + Number(a & 0xfffn));
+      };
+    };
+    const space = m[1];
+    if (space === undefined) return { base, read: (a) => this.readVirtual(e.harts[0], a) };
+    if (space === 'hpa') return { base, read: (a) => (a < 1n << 53n ? phys(Number(a)) : -1) };
+    const vmIndex = m[2] !== undefined ? Number(m[2]) : 0;
+    const vm = e.vmm?.vms[vmIndex];
+    if (e.vmm !== undefined && vm === undefined) return `no vm${vmIndex}`;
+    if (space === 'gpa') {
+      if (vm !== undefined) {
+        // Guest RAM through the pmap: a page the guest never touched reads as zero.
+        return { base, read: (a) => {
+          if (a >= 1n << 53n || !vm.pmap.contains(Number(a))) return -1;
+          const hpa = vm.pmap.hostAddr(Number(a), false);
+          return hpa < 0 ? 0 : phys(hpa);
+        } };
+      }
+      const h = e.harts[0];
+      return { base, read: pageReader((page) => {
+        const t = translateGuestDebug(h.ptePort, { vsMode: 0, vsRootPpn: 0, gMode: h.hgatpMode, gRootPpn: h.hgatpPpn, va: page, access: 'load', priv: 'S' });
+        return t.ok && t.pa !== undefined ? Number(t.pa) : -1;
+      }) };
+    }
+    // gva: the guest's own translation as its (first) vCPU has it now.
+    const h = vm !== undefined ? vm.vcpus[0].hart : e.harts[0];
+    if (vm !== undefined && vm.shadow !== null) {
+      const sh = vm.shadow, satp = vm.vcpus[0].satp;
+      return { base, read: pageReader((page) => {
+        const gpa = sh.guestTranslate(satp, Number(page & 0xffffffffn) | 0, Number(page >> 32n) | 0, Access.LOAD, 1, true);
+        const hpa = gpa < 0 ? -1 : vm.pmap.hostAddr(gpa, false);
+        return hpa;
+      }) };
+    }
+    return { base, read: pageReader((page) => {
+      const t = translateGuestDebug(h.ptePort, { vsMode: h.vsatpMode, vsRootPpn: h.vsatpPpn, gMode: h.hgatpMode,
+        gRootPpn: h.hgatpPpn, va: page, access: 'load', priv: 'S', sum: true });
+      return t.ok && t.pa !== undefined ? Number(t.pa) : -1;
+    }) };
   }
 
   /** One byte at virtual address va as hart h sees it now (no side effects), or -1. */

@@ -170,11 +170,11 @@ export class ShadowMmu {
    * For the VMM's instruction fetches: the shadow tables may lack a page the hart runs through a global TLB
    * entry filled in another space.
    */
-  guestTranslate(g: GuestSatp, vaLo: number, vaHi: number, access: Access, priv: number): number {
+  guestTranslate(g: GuestSatp, vaLo: number, vaHi: number, access: Access, priv: number, sum = false): number {
     if (g.mode === PagingMode.BARE) return (vaHi >>> 0) * 4294967296 + (vaLo >>> 0);
     const req = this.req, res = this.res;
     req.mode = g.mode; req.rootPpn = g.ppn; req.vaLo = vaLo; req.vaHi = vaHi; req.access = access;
-    req.priv = priv; req.sum = false; req.mxr = false; req.adue = true; req.gstage = false; req.debug = true;
+    req.priv = priv; req.sum = sum; req.mxr = false; req.adue = true; req.gstage = false; req.debug = true;
     return walk(req, res, this.port, null) === WalkStatus.OK ? res.ppn * 4096 + (vaLo & 4095) : -1;
   }
 

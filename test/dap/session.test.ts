@@ -283,6 +283,14 @@ describe('debug adapter (DAP over stdio)', function () {
       } else {
         await assert.rejects(dc.customRequest('vmscope/pageTables', { space: 'vsatp' }), /ask for "shadow"/);
       }
+      // The same bytes through every address space: the guest's virtual address, its physical one, the host's.
+      const read = async (ref: string) => ((await readMemory({ memoryReference: ref, count: 8 })).body!).data;
+      const tr = (await dc.customRequest('vmscope/translate', { address: '0x1006c', access: 'fetch' })).body as TranslateResult;
+      const viaGva = await read('gva:vm0:0x1006c');
+      assert.equal(viaGva, await read('0x1006c'));
+      assert.equal(await read(`hpa:${tr.pa}`), viaGva);
+      if (mmu === 'nested') assert.equal(await read(`gpa:vm0:${tr.gpa}`), viaGva);
+      await assert.rejects(readMemory({ memoryReference: 'gpa:vm7:0x80000000', count: 4 }), /no vm7/);
       const tlb = (await dc.customRequest('vmscope/tlb')).body as TlbResult;
       assert.ok(tlb.entries.length > 0 && tlb.entries.every((x) => x.stage === 'guest'));
       assert.ok(tlb.entries.some((x) => x.va === '0x10000' || x.va === '0x11000' || BigInt(x.va) === 0x10000n));
