@@ -32,7 +32,7 @@ export interface TraceSink {
 export interface RunResult {
   /** exit: the guest finished; limit: maxInsns ran; halted: every hart waits with no wake-up possible;
    *  stopped: requestStop() was called (pause, reset request). */
-  reason: 'exit' | 'limit' | 'halted' | 'stopped' | 'breakpoint' | 'exit-stop';
+  reason: 'exit' | 'limit' | 'halted' | 'stopped' | 'breakpoint' | 'exit-stop' | 'entry-stop';
   /** 'breakpoint': the hart that reached one (its pc is the breakpoint's address); 'exit-stop': the hart that took
    *  the VM exit asked for (see setExitStop). */
   hart?: number;
@@ -84,6 +84,7 @@ export class Machine {
   private stopFlag = false;
   private breakpointHit = -1;
   private exitHit = -1;
+  private entryHit = -1;
   /** A round interrupted by a stop: the hart to continue with, its slots left, and the round's quantum. */
   private resumeHart = -1;
   private resumeLeft = 0;
@@ -108,7 +109,10 @@ export class Machine {
       firmware: null,
       hypervisor: null,
       onGuestExit: (h) => this.recordExit(h),
-      onGuestEntry: (h) => this.exits.closeOpen(h.id, h.cycles),
+      onGuestEntry: (h) => {
+        this.exits.closeOpen(h.id, h.cycles);
+        if (this.guestEntryStop) { h.debugStop = true; this.entryPending = true; }
+      },
       onWalk: null,
       markCodePage: (off) => this.markCodePage(off),
       onStimecmpChange: () => this.updateTimers(),
@@ -263,6 +267,13 @@ export class Machine {
 
   private exitStopMask = 0;
   private exitPending = false;
+  private guestEntryStop = false;
+  private entryPending = false;
+
+  /** Makes run() return 'entry-stop' when a hart enters a guest (V becomes 1): the end of a hypervisor's exit handling. */
+  setGuestEntryStop(on: boolean): void {
+    this.guestEntryStop = on;
+  }
 
   /** seq of the exit recorded last (a hypervisor hook updates it). */
   lastExitSeq = -1;
@@ -339,8 +350,9 @@ export class Machine {
     while (this.exitCode === undefined) {
       if (this.stopFlag) {
         this.stopFlag = false;
-        const hit = this.breakpointHit, exit = this.exitHit;
-        this.breakpointHit = -1; this.exitHit = -1;
+        const hit = this.breakpointHit, exit = this.exitHit, entry = this.entryHit;
+        this.breakpointHit = -1; this.exitHit = -1; this.entryHit = -1;
+        if (entry >= 0) return { reason: 'entry-stop', hart: entry };
         if (exit >= 0) return { reason: 'exit-stop', hart: exit };
         return hit >= 0 ? { reason: 'breakpoint', hart: hit } : { reason: 'stopped' };
       }
@@ -388,7 +400,11 @@ export class Machine {
           if (h.debugStop) {
             h.debugStop = false;
             let stop = true;
-            if (this.exitPending) {
+            if (this.entryPending) {
+              this.entryPending = false;
+              this.exitPending = false;
+              this.entryHit = h.id;
+            } else if (this.exitPending) {
               // stop for a VM exit only if its (refined) reason is one asked for
               this.exitPending = false;
               const last = this.exits.list(this.exits.total - 1, 1)[0];

@@ -23,7 +23,7 @@ export interface EngineConfig {
 }
 
 /** Why the machine stopped. */
-export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint' | 'exit';
+export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint' | 'exit' | 'guest-entry';
 
 /** Instruction slots per chunk between two turns of the event loop while running. */
 const CHUNK = 2_000_000;
@@ -85,8 +85,10 @@ export class Engine extends EventEmitter {
       this.flush();
       if (r.reason !== 'limit') this.restoreExitStop();
       if (r.reason === 'exit') { this.finish(r.exitCode ?? 0); return; }
-      if (r.reason === 'breakpoint' || r.reason === 'exit-stop') {
-        this.running = false; this.stoppedHart = r.hart ?? 0; this.emit('stopped', r.reason === 'breakpoint' ? 'breakpoint' : 'exit');
+      if (r.reason === 'breakpoint' || r.reason === 'exit-stop' || r.reason === 'entry-stop') {
+        this.running = false; this.stoppedHart = r.hart ?? 0;
+        this.board.machine.setGuestEntryStop(false);
+        this.emit('stopped', r.reason === 'breakpoint' ? 'breakpoint' : r.reason === 'exit-stop' ? 'exit' : 'guest-entry');
         return;
       }
       if (r.reason === 'halted') { this.running = false; this.emit('stopped', 'halted'); return; }
@@ -115,6 +117,18 @@ export class Engine extends EventEmitter {
 
   private restoreExitStop(): void {
     if (this.stepToExitOnce) { this.stepToExitOnce = false; this.board.machine.setExitStop(this.exitFilter); }
+  }
+
+  /**
+   * Steps through a VM exit: from a guest, runs to its next exit (stopping at the hypervisor's first instruction
+   * for a hypervisor of the user's, where the guest resumes for the built-in VMM); from the hypervisor, runs until
+   * it enters the guest again (the guest's resume point).
+   */
+  stepThroughExit(): void {
+    const h = this.harts[this.stoppedHart] ?? this.harts[0];
+    if (h.virt) { this.stepToExit(); return; }
+    this.board.machine.setGuestEntryStop(true);
+    this.continue();
   }
 
   /** Sets the exception filters: the VM-exit reasons that stop the machine. */

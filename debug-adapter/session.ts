@@ -96,8 +96,10 @@ export class VmscopeSession extends LoggingDebugSession {
     }
     const engine = this.engine;
     engine.on('stopped', (reason: StopReason) => {
-      const r = reason === 'halted' ? 'pause' : reason === 'exit' ? 'exception' : reason;
-      const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, reason === 'breakpoint' || reason === 'exit' ? engine.stoppedHart + 1 : 1);
+      const r = reason === 'halted' ? 'pause' : reason === 'exit' ? 'exception' : reason === 'guest-entry' ? 'step' : reason;
+      const hart = reason === 'breakpoint' || reason === 'exit' || reason === 'guest-entry' ? engine.stoppedHart : 0;
+      const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, hart + 1);
+      if (reason === 'guest-entry') ev.body.description = 'back in the guest: where the exit handling resumes it';
       ev.body.allThreadsStopped = true;
       if (reason === 'halted') ev.body.description = 'every hart waits for an interrupt that cannot arrive';
       if (reason === 'exit') {
@@ -383,6 +385,11 @@ export class VmscopeSession extends LoggingDebugSession {
         response.body = result;
         break;
       }
+      case 'vmscope/stepThroughExit':
+        // From a guest: to the hypervisor's handler of its next exit; from the hypervisor: back into the guest.
+        this.sendResponse(response);
+        e.stepThroughExit();
+        return;
       case 'vmscope/stepToExit':
         // Runs to the next VM exit (any reason) and stops there: a stopped event with reason 'exception' follows.
         this.sendResponse(response);

@@ -199,6 +199,30 @@ describe('debug adapter (DAP over stdio)', function () {
     assert.match(info.body.description!, /SBI call, cause 10, pc 0x802.*left to the guest hypervisor/);
   });
 
+  it('vmscope/stepThroughExit: from the guest to the minivisor\'s handler, then back to where the guest resumes', async () => {
+    await dc.initializeRequest();
+    const launched = dc.launch({ kernel: path.join(root, 'examples', 'build', 'minivisor.elf'), bios: 'builtin' });
+    await dc.waitForEvent('initialized');
+    await launched;
+    await dc.setExceptionBreakpointsRequest({ filters: ['exit:mmio', 'exit:guestPageFault'] });
+    const inGuest = dc.waitForEvent('stopped');
+    await dc.configurationDoneRequest();
+    await inGuest;                                                   // the guest's first exit: stopped in the handler
+    await dc.setExceptionBreakpointsRequest({ filters: [] });
+    const frameName = async () => (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name;
+    assert.match(await frameName(), /\[S\]$/);
+    const back = dc.waitForEvent('stopped');
+    await dc.customRequest('vmscope/stepThroughExit');
+    assert.match(((await back) as DebugProtocol.StoppedEvent).body.description!, /back in the guest/);
+    assert.match(await frameName(), /\[V[SU]\]$/, 'in the guest again');
+    const exits = ((await dc.customRequest('vmscope/exits', { count: 1 })).body as ExitsResult).exits[0];
+    assert.ok(exits.hostInsns > 0, 'the exit record now has the handler\'s cost');
+    const toHandler = dc.waitForEvent('stopped');
+    await dc.customRequest('vmscope/stepThroughExit');
+    assert.equal(((await toHandler) as DebugProtocol.StoppedEvent).body.reason, 'exception');
+    assert.match(await frameName(), /\[S\]$/, 'in the handler of the next exit');
+  });
+
   it('vmscope/stepToExit runs a VMM guest to its next exit and stops there', async () => {
     await launchStopped({ kernel: minikernel, mode: 'vm' });
     const before = ((await dc.customRequest('vmscope/exits', { count: 1 })).body as ExitsResult).total;
