@@ -23,5 +23,5 @@ export { Vmm, GUEST_RAM_BASE } from './vmm/vmm';
 export type { VmConfig, VmmHost, MmuMode, Vm, Vcpu, VmStats } from './vmm/vmm';
 export { ExitLog, EXIT_REASON_NAMES, EXIT_REASON_IDS, EXIT_HANDLING_NAMES } from './vmm/exits';
 export type { ExitRecord } from './vmm/exits';
-export { debugReadCsr, debugTranslate, peekInsn } from './cpu/debugAccess';
+export { debugReadCsr, debugTranslate, explainTranslation, peekInsn } from './cpu/debugAccess';
 export { Access } from './mmu/walk';

@@ -10,8 +10,8 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Access, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, PRIV_NAMES, csrName, debugReadCsr, debugTranslate, disassemble,
-  translateDebug, translateGuestDebug,
+  Access, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type GuestTranslation, type Hart, PRIV_NAMES, csrName,
+  debugReadCsr, debugTranslate, disassemble, explainTranslation, translateGuestDebug,
 } from '../core';
 import type {
   ExitsArguments, ExitsResult, PageTablesArguments, PageTablesResult, StatsResult, TlbArguments, TlbResult, TranslateArguments,
@@ -441,7 +441,10 @@ export class VmscopeSession extends LoggingDebugSession {
       };
     };
     const space = m[1];
-    if (space === undefined) return { base, read: (a) => this.readVirtual(e.harts[0], a) };
+    if (space === undefined) {
+      const h0 = e.harts[0];
+      return { base, read: pageReader((page) => debugTranslate(h0, Number(page & 0xffffffffn) | 0, Number(page >> 32n) | 0, Access.LOAD)) };
+    }
     if (space === 'hpa') return { base, read: (a) => (a < 1n << 53n ? phys(Number(a)) : -1) };
     const vmIndex = m[2] !== undefined ? Number(m[2]) : 0;
     const vm = e.vmm?.vms[vmIndex];
@@ -478,39 +481,18 @@ export class VmscopeSession extends LoggingDebugSession {
     }) };
   }
 
-  /** One byte at virtual address va as hart h sees it now (no side effects), or -1. */
-  private readVirtual(h: Hart, va: bigint): number {
-    const lo = Number(va & 0xffffffffn) | 0, hi = Number((va >> 32n) & 0xffffffffn) | 0;
-    const pa = debugTranslate(h, lo, hi, Access.LOAD);
-    if (pa < 0) return -1;
-    try { return this.engine!.board.machine.readPhys(pa, 1)[0]; } catch { return -1; }
-  }
+
 }
 
-/** How hart h translates va for `access` in its current mode, as the hardware would, without side effects. */
+/** vmscope/translate's result for hart h (core's explainTranslation, with addresses as strings). */
 function translateFor(h: Hart, va: bigint, access: 'fetch' | 'load' | 'store'): TranslateResult {
-  const port = h.ptePort;
   const hexOf = (v: bigint | undefined) => (v === undefined ? undefined : '0x' + v.toString(16));
-  if (h.virt) {
-    const t = translateGuestDebug(port, {
-      vsMode: h.vsatpMode, vsRootPpn: h.vsatpPpn, gMode: h.hgatpMode, gRootPpn: h.hgatpPpn, va, access,
-      priv: h.priv === 0 ? 'U' : 'S', sum: (h.vsstatus & (1 << 18)) !== 0, vsMxr: (h.vsstatus & (1 << 19)) !== 0,
-      mxr: (h.mstatus & (1 << 19)) !== 0,
-    });
-    return {
-      kind: 'two-stage', ok: t.ok, pa: hexOf(t.pa), gpa: hexOf(t.gpa), level: t.level, reason: t.reason, fault: t.fault,
-      guestPageFault: t.guestPageFault,
-      steps: t.steps.map((x) => ({ stage: x.stage, level: x.level, pteAddr: hexOf(x.pteAddr)!, spa: hexOf(x.spa), pte: hexOf(x.pte)! })),
-    };
-  }
-  if (h.priv === 3 || h.satpMode === 0) return { kind: 'bare', ok: true, pa: hexOf(va), reason: 'no translation', steps: [] };
-  const t = translateDebug(port, {
-    mode: h.satpMode, rootPpn: h.satpPpn, va, access, priv: h.priv === 0 ? 'U' : 'S',
-    sum: (h.mstatus & (1 << 18)) !== 0, mxr: (h.mstatus & (1 << 19)) !== 0,
-  });
+  const { kind, t } = explainTranslation(h, va, access);
+  if (t === undefined) return { kind, ok: true, pa: hexOf(va), reason: 'no translation', steps: [] };
+  const g = t as GuestTranslation;
   return {
-    kind: 'one-stage', ok: t.ok, pa: hexOf(t.pa), level: t.level, reason: t.reason, fault: t.fault,
-    steps: t.steps.map((x) => ({ level: x.level, pteAddr: hexOf(x.pteAddr)!, pte: hexOf(x.pte)! })),
+    kind, ok: t.ok, pa: hexOf(t.pa), gpa: hexOf(g.gpa), level: t.level, reason: t.reason, fault: t.fault, guestPageFault: g.guestPageFault,
+    steps: t.steps.map((x) => ({ stage: x.stage, level: x.level, pteAddr: hexOf(x.pteAddr)!, spa: hexOf(x.spa), pte: hexOf(x.pte)! })),
   };
 }
 
@@ -604,9 +586,10 @@ export function validate(a: LaunchArguments): EngineConfig {
   if (mmu !== 'nested' && mmu !== 'shadow') throw new Error(`"mmu" must be "nested" or "shadow" (got "${mmu}")`);
   let memory = 128 << 20;
   if (a.memory !== undefined) {
-    const m = typeof a.memory === 'number' ? [String(a.memory), String(a.memory), 'B'] : /^(\d+)\s*([KMG]?)i?B?$/i.exec(a.memory);
-    const unit = m === null ? '' : (m[2] ?? '').toUpperCase();
-    memory = m === null ? NaN : Number(m[1]) * (unit === 'K' ? 1024 : unit === 'M' || (typeof a.memory === 'string' && unit === '') ? 1 << 20 : unit === 'G' ? 1 << 30 : 1);
+    // A number is bytes; a string is a size with K/M/G (MiB without a unit, as the CLI's -m).
+    const units: Record<string, number> = { '': 1 << 20, K: 1 << 10, M: 1 << 20, G: 1 << 30 };
+    const m = typeof a.memory === 'string' ? /^(\d+)\s*([KMG]?)(?:i?B)?$/i.exec(a.memory) : null;
+    memory = typeof a.memory === 'number' ? a.memory : m === null ? NaN : Number(m[1]) * units[m[2].toUpperCase()];
     if (!Number.isSafeInteger(memory) || memory < 1 << 20 || memory > 2048 << 20 || memory % 4096 !== 0) {
       throw new Error('"memory" must be 1M to 2G, a multiple of 4 KiB (e.g. "256M", or a number of bytes)');
     }

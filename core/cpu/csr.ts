@@ -2,7 +2,7 @@
 
 import { r } from '../util/int64';
 import {
-  Csr, HSTATUS_VTVM, HSTATUS_WMASK, MISA_EXT, MSTATUS_FS, MSTATUS_HI_GVA, MSTATUS_HI_MPV, MSTATUS_MIE, MSTATUS_MPIE,
+  Csr, HSTATUS_HU, HSTATUS_SPVP, HSTATUS_VTVM, HSTATUS_WMASK, MISA_EXT, MSTATUS_FS, MSTATUS_HI_GVA, MSTATUS_HI_MPV, MSTATUS_MIE, MSTATUS_MPIE,
   MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_SUM, MSTATUS_TSR,
   MSTATUS_TVM, MSTATUS_TW, MSTATUS_UBE, MSTATUS_VS, MSTATUS_XS,
 } from './csrNumbers';
@@ -35,8 +35,7 @@ const ENVCFG_LO_MASK = 1;
 
 export const MENVCFG_STCE_HI = 1 << 31;
 export const MENVCFG_ADUE_HI = 1 << 29;
-/** hstatus bits whose change affects HLV/HSV translation. */
-const HSTATUS_SPVP_HU = (1 << 8) | (1 << 9);
+
 
 /** Results of csrCheck. */
 export const CSR_OK = 0, CSR_ILLEGAL = 1, CSR_VIRTUAL = 2;
@@ -318,7 +317,7 @@ export function csrWrite(h: Hart, num: number, lo: number, hi: number): boolean 
     case Csr.HSTATUS: {
       const old = h.hstatus;
       h.hstatus = lo & HSTATUS_WMASK;
-      if ((old ^ h.hstatus) & HSTATUS_SPVP_HU) h.mmuContextChanged();
+      if ((old ^ h.hstatus) & (HSTATUS_SPVP | HSTATUS_HU)) h.mmuContextChanged();   // HLV/HSV translation
       return true;
     }
     case Csr.HEDELEG: h.hedeleg = lo & HEDELEG_MASK; return true;

@@ -1,9 +1,11 @@
 // Side-effect-free views of a hart's memory for tracing and the debugger: no A/D updates, no TLB fills, no traps.
 
 import { Access, PagingMode, WalkRequest, WalkResult, WalkStatus, walk } from '../mmu/walk';
-import { TwoStageRequest, TwoStageResult, TwoStageWalker } from '../mmu/twoStage';
+import { TwoStageRequest, TwoStageResult } from '../mmu/twoStage';
 import { dataPriv, dataVirt, prepareGuestWalk, prepareWalk } from './mem';
-import { Hart, PRIV_M } from './hart';
+import { Hart, PRIV_M, PRIV_U } from './hart';
+import { MSTATUS_MXR, MSTATUS_SUM } from './csrNumbers';
+import { type DebugTranslation, type GuestTranslation, translateDebug, translateGuestDebug } from '../mmu/debugWalk';
 import { csrRead } from './csr';
 import { r } from '../util/int64';
 
@@ -19,9 +21,9 @@ const gRes = new TwoStageResult();
 export function debugTranslate(h: Hart, lo: number, hi: number, access: Access): number {
   const priv = access === Access.FETCH ? h.priv : dataPriv(h);
   if (access === Access.FETCH ? h.virt : dataVirt(h)) {
-    // A guest access: both stages, in debug mode (no A/D writes) with a walker of its own (no shared state).
+    // A guest access: both stages, in debug mode (no A/D writes); the hart's walker keeps no state between walks.
     prepareGuestWalk(h, gReq, lo, hi, h.hlv === 2 ? Access.FETCH : access, priv, true);
-    if (new TwoStageWalker(h.ptePort, null).translate(gReq, gRes) !== WalkStatus.OK) return -1;
+    if (h.twoStage.translate(gReq, gRes) !== WalkStatus.OK) return -1;
     return gRes.ppn * 4096 + (lo & 4095);
   }
   if (priv === PRIV_M || h.satpMode === PagingMode.BARE) {
@@ -53,4 +55,30 @@ export function peekInsn(h: Hart): number {
 export function debugReadCsr(h: Hart, num: number): bigint | undefined {
   if (!csrRead(h, num)) return undefined;
   return (BigInt(r.hi >>> 0) << 32n) | BigInt(r.lo >>> 0);
+}
+
+/**
+ * How hart h would translate va for `access` now, in its current mode, step by step and without side effects: a
+ * two-stage walk while V=1, a one-stage walk under satp, or no translation (M-mode, satp Bare). For the debugger.
+ */
+export function explainTranslation(h: Hart, va: bigint, access: 'fetch' | 'load' | 'store'):
+  { kind: 'bare' | 'one-stage' | 'two-stage'; t?: DebugTranslation | GuestTranslation } {
+  const priv = h.priv === PRIV_U ? 'U' : 'S';
+  if (h.virt) {
+    return {
+      kind: 'two-stage',
+      t: translateGuestDebug(h.ptePort, {
+        vsMode: h.vsatpMode, vsRootPpn: h.vsatpPpn, gMode: h.hgatpMode, gRootPpn: h.hgatpPpn, va, access, priv,
+        sum: (h.vsstatus & MSTATUS_SUM) !== 0, vsMxr: (h.vsstatus & MSTATUS_MXR) !== 0, mxr: (h.mstatus & MSTATUS_MXR) !== 0,
+      }),
+    };
+  }
+  if (h.priv === PRIV_M || h.satpMode === PagingMode.BARE) return { kind: 'bare' };
+  return {
+    kind: 'one-stage',
+    t: translateDebug(h.ptePort, {
+      mode: h.satpMode, rootPpn: h.satpPpn, va, access, priv,
+      sum: (h.mstatus & MSTATUS_SUM) !== 0, mxr: (h.mstatus & MSTATUS_MXR) !== 0,
+    }),
+  };
 }

@@ -10,10 +10,11 @@ import { BusStatus } from '../devices/bus';
 import { Hart, L1_INVALID, L1_SIZE, PRIV_M, PRIV_S, PRIV_U } from './hart';
 import { transformInsn } from './tinst';
 
-const PAGE_FAULT = [Exc.INSN_PAGE_FAULT, Exc.LOAD_PAGE_FAULT, Exc.STORE_PAGE_FAULT];
-const ACCESS_FAULT = [Exc.INSN_ACCESS, Exc.LOAD_ACCESS, Exc.STORE_ACCESS];
+/** Exception causes by Access (fetch, load, store). */
+export const PAGE_FAULT = [Exc.INSN_PAGE_FAULT, Exc.LOAD_PAGE_FAULT, Exc.STORE_PAGE_FAULT];
+export const ACCESS_FAULT = [Exc.INSN_ACCESS, Exc.LOAD_ACCESS, Exc.STORE_ACCESS];
 const MISALIGNED = [Exc.INSN_MISALIGNED, Exc.LOAD_MISALIGNED, Exc.STORE_MISALIGNED];
-const GUEST_PAGE_FAULT = [Exc.INSN_GUEST_PAGE_FAULT, Exc.LOAD_GUEST_PAGE_FAULT, Exc.STORE_GUEST_PAGE_FAULT];
+export const GUEST_PAGE_FAULT = [Exc.INSN_GUEST_PAGE_FAULT, Exc.LOAD_GUEST_PAGE_FAULT, Exc.STORE_GUEST_PAGE_FAULT];
 
 /** TLB VMID tags: HS-level translations (V=0) use HOST_VMID; a guest's use GUEST_VMID_BASE + hgatp.VMID. */
 export const HOST_VMID = 0, GUEST_VMID_BASE = 1;

@@ -138,7 +138,7 @@ const FRAMES_PER_PAGE = [1, 512, 262144, 134217728, 68719476736];
 const pteBuf = new Int32Array(2);
 
 /** vpn[i] of (lo, hi): `bits` bits starting at bit 12 + 9i. */
-function vpnField(lo: number, hi: number, i: number, bits: number): number {
+export function vpnField(lo: number, hi: number, i: number, bits: number): number {
   const s = 12 + 9 * i;
   const mask = (1 << bits) - 1;
   return s < 32 ? ((lo >>> s) | (hi << (32 - s))) & mask : (hi >>> (s - 32)) & mask;

@@ -3,8 +3,8 @@
 // VMM owns and never maps into any guest.
 
 import type { Bus } from '../devices/bus';
-import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from '../mmu/walk';
-import type { HostFrames } from './pmap';
+import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, vpnField } from '../mmu/walk';
+import { type HostFrames, nextTable, writePte } from './pmap';
 
 /** G-stage leaves for guest RAM: every access allowed, user (all G-stage accesses are), A and D preset. */
 const RAM_LEAF = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
@@ -25,32 +25,22 @@ export class GStageTables {
 
   /** Maps guest physical page gpa to host page hpa. Returns false when host memory for a table runs out. */
   map(gpa: number, hpa: number): boolean {
-    const ram = this.bus.ram;
+    const lo = gpa % 4294967296 | 0, hi = Math.floor(gpa / 4294967296) | 0;
     let table = this.root;
     for (let level = 2; level > 0; level--) {
       // Sv39x4: the root index has 11 bits (gpa bits 40:30), the others 9.
-      const idx = level === 2 ? Math.floor(gpa / 2 ** 30) & 0x7ff : Math.floor(gpa / 2 ** 21) & 511;
-      const pa = table + idx * 8;
-      const off = ram.offsetOf(pa, 8) >>> 2;
-      if ((ram.i32[off] & PTE_V) === 0) {
-        const t = this.frames.alloc(this.owner);
-        if (t < 0) return false;
+      const pa = table + vpnField(lo, hi, level, level === 2 ? 11 : 9) * 8;
+      let next = nextTable(this.bus, pa);
+      if (next < 0) {
+        next = this.frames.alloc(this.owner);
+        if (next < 0) return false;
         this.tables++;
-        writePte(this.bus, pa, t / 4096, PTE_V);
+        writePte(this.bus, pa, next / 4096, PTE_V);
       }
-      table = ((ram.i32[off + 1] & 0x3fffff) * 4194304 + (ram.i32[off] >>> 10)) * 4096;
+      table = next;
     }
-    writePte(this.bus, table + (Math.floor(gpa / 4096) & 511) * 8, hpa / 4096, RAM_LEAF);
+    writePte(this.bus, table + vpnField(lo, hi, 0, 9) * 8, hpa / 4096, RAM_LEAF);
     this.leaves++;
     return true;
   }
-}
-
-/** Writes a PTE (frame number ppn, flags) at host physical pa. */
-function writePte(bus: Bus, pa: number, ppn: number, flags: number): void {
-  const ram = bus.ram;
-  const off = ram.offsetOf(pa, 8);
-  ram.i32[off >>> 2] = ((ppn % 4194304) << 10) | flags;
-  ram.i32[(off >>> 2) + 1] = Math.floor(ppn / 4194304);
-  bus.noteRamWrite(off, 8);
 }

@@ -60,10 +60,6 @@ export class HostFrames {
     return this.owners.get(pa - (pa % 4096)) ?? -1;
   }
 
-  /** Frames still available. */
-  available(): number {
-    return this.free.length + (this.base + this.size - this.next) / 4096;
-  }
 }
 
 /** One VM's guest physical RAM [base, base + size): which host frame backs each guest page (0 = none yet). */
@@ -150,4 +146,20 @@ export class GuestDma implements DmaPort {
   private inside(addr: number, len: number): boolean {
     return Number.isSafeInteger(addr) && this.pmap.contains(addr) && (len === 0 || this.pmap.contains(addr + len - 1));
   }
+}
+
+/** Writes a PTE (frame number ppn, flags) at host physical pa: the VMM's own tables (G stage, shadow). */
+export function writePte(bus: Bus, pa: number, ppn: number, flags: number): void {
+  const ram = bus.ram;
+  const off = ram.offsetOf(pa, 8);
+  ram.i32[off >>> 2] = ((ppn % 4194304) << 10) | flags;
+  ram.i32[(off >>> 2) + 1] = Math.floor(ppn / 4194304);
+  bus.noteRamWrite(off, 8);
+}
+
+/** The host physical address a valid pointer PTE at pa names (its next table), or -1 if the PTE is not valid. */
+export function nextTable(bus: Bus, pa: number): number {
+  const ram = bus.ram, off = ram.offsetOf(pa, 8) >>> 2;
+  if ((ram.i32[off] & 1) === 0) return -1;
+  return ((ram.i32[off + 1] & 0x3fffff) * 4194304 + (ram.i32[off] >>> 10)) * 4096;
 }

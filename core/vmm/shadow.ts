@@ -15,9 +15,10 @@
 import type { Bus } from '../devices/bus';
 import {
   Access, PTE_A, PTE_CHANGED, PTE_D, PTE_FAULT, PTE_G, PTE_R, PTE_U, PTE_UPDATED, PTE_V, PTE_W, PTE_X, PagingMode,
-  type PtePort, WalkRequest, WalkResult, WalkStatus, pagingLevels, walk,
+  type PtePort, WalkRequest, WalkResult, WalkStatus, pagingLevels, vpnField, walk,
 } from '../mmu/walk';
-import type { HostFrames, Pmap } from './pmap';
+import { type HostFrames, type Pmap, nextTable, writePte } from './pmap';
+import { ACCESS_FAULT, PAGE_FAULT } from '../cpu/mem';
 
 /** Most shadow address spaces a VM keeps, and table pages in all, before evicting. */
 export const MAX_SPACES = 16, MAX_TABLE_PAGES = 2048;
@@ -135,14 +136,14 @@ export class ShadowMmu {
       // No guest translation: gVA = gPA. U follows the mode that faulted (see flipUser).
       gpaFrame = (vaHi >>> 0) * 1048576 + (vaLo >>> 12);
       leaf = PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D | (priv === 0 ? PTE_U : 0);
-      if ((vaHi >>> 24) !== 0) { this.guestCause = accessFault(access); return ShadowOutcome.GUEST_FAULT; }
+      if ((vaHi >>> 24) !== 0) { this.guestCause = ACCESS_FAULT[access]; return ShadowOutcome.GUEST_FAULT; }
     } else {
       const req = this.req, res = this.res;
       req.mode = s.mode; req.rootPpn = s.guestRoot; req.vaLo = vaLo; req.vaHi = vaHi; req.access = access;
       req.priv = priv; req.sum = sum; req.mxr = mxr; req.adue = true; req.gstage = false; req.debug = false;
       const st = walk(req, res, this.port, null);
       if (st !== WalkStatus.OK) {
-        this.guestCause = st === WalkStatus.PAGE_FAULT ? pageFault(access) : accessFault(access);
+        this.guestCause = st === WalkStatus.PAGE_FAULT ? PAGE_FAULT[access] : ACCESS_FAULT[access];
         return ShadowOutcome.GUEST_FAULT;
       }
       gpaFrame = res.ppn;
@@ -198,12 +199,11 @@ export class ShadowMmu {
       }
       if (hasVa) {
         // A global leaf survives an ASID-scoped fence; otherwise clear the 4 KiB shadow leaf.
-        const pa = this.leafAddr(s, vaLo, vaHi);
+        const pa = this.slot(s, vaLo, vaHi, 0, false);
         if (pa < 0) continue;
-        const ram = this.bus.ram, off = ram.offsetOf(pa, 8);
-        if (hasAsid && (ram.i32[off >>> 2] & PTE_G) !== 0) continue;
-        ram.i32[off >>> 2] = 0; ram.i32[(off >>> 2) + 1] = 0;
-        this.bus.noteRamWrite(off, 8);
+        const ram = this.bus.ram;
+        if (hasAsid && (ram.i32[ram.offsetOf(pa, 8) >>> 2] & PTE_G) !== 0) continue;
+        writePte(this.bus, pa, 0, 0);
       } else {
         this.drop(s);
       }
@@ -216,17 +216,9 @@ export class ShadowMmu {
    * at once. The unlinked tables stay with the space until it is emptied or freed.
    */
   private unlinkRegion(s: ShadowSpace, vaLo: number, vaHi: number, level: number): void {
-    const ram = this.bus.ram;
-    const levels = pagingLevels(s.mode);
-    if (level >= levels) { this.clear(s); return; }
-    let table = s.root;
-    for (let i = levels - 1; i > level; i--) {
-      const off = ram.offsetOf(table + vpn(vaLo, vaHi, i) * 8, 8) >>> 2;
-      if ((ram.i32[off] & PTE_V) === 0) return;
-      table = ((ram.i32[off + 1] & 0x3fffff) * 4194304 + (ram.i32[off] >>> 10)) * 4096;
-    }
-    const off = ram.offsetOf(table + vpn(vaLo, vaHi, level) * 8, 8) >>> 2;
-    ram.i32[off] = 0; ram.i32[off + 1] = 0;
+    if (level >= pagingLevels(s.mode)) { this.clear(s); return; }
+    const pa = this.slot(s, vaLo, vaHi, level, false);
+    if (pa >= 0) writePte(this.bus, pa, 0, 0);
   }
 
   /** Records that vCPU `vcpu` runs on space s (its real vsatp points at s.root). */
@@ -237,11 +229,6 @@ export class ShadowMmu {
   private active(s: ShadowSpace): boolean {
     for (const x of this.inUse.values()) if (x === s) return true;
     return false;
-  }
-
-  /** Drops every space (the VM's memory map changed). */
-  dropAll(): void {
-    for (const s of [...this.spaces]) this.drop(s);
   }
 
   /** Frees a space, or, while a vCPU runs on it, empties it: its root must stay a valid table. */
@@ -273,40 +260,32 @@ export class ShadowMmu {
     return t;
   }
 
-  /** Writes the 4 KiB leaf for va in s, creating tables on the way. */
-  private setLeaf(s: ShadowSpace, vaLo: number, vaHi: number, ppn: number, flags: number): boolean {
-    const ram = this.bus.ram;
+  /**
+   * Host address of the PTE at `level` on va's path in s, creating the tables above it when `create`; -1 when a
+   * table on the way does not exist (or cannot be made).
+   */
+  private slot(s: ShadowSpace, vaLo: number, vaHi: number, level: number, create: boolean): number {
     const levels = pagingLevels(s.mode === PagingMode.BARE ? PagingMode.SV39 : s.mode);
     let table = s.root;
-    for (let i = levels - 1; i > 0; i--) {
-      const pa = table + vpn(vaLo, vaHi, i) * 8;
-      const off = ram.offsetOf(pa, 8) >>> 2;
-      if ((ram.i32[off] & PTE_V) === 0) {
-        const t = this.allocTable();
-        if (t < 0) return false;
-        s.tables.push(t);
-        ram.i32[off] = ((t / 4096) % 4194304 << 10) | PTE_V;
-        ram.i32[off + 1] = Math.floor(t / 4096 / 4194304);
+    for (let i = levels - 1; i > level; i--) {
+      const pa = table + vpnField(vaLo, vaHi, i, 9) * 8;
+      let next = nextTable(this.bus, pa);
+      if (next < 0) {
+        if (!create || (next = this.allocTable()) < 0) return -1;
+        s.tables.push(next);
+        writePte(this.bus, pa, next / 4096, PTE_V);
       }
-      table = ((ram.i32[off + 1] & 0x3fffff) * 4194304 + (ram.i32[off] >>> 10)) * 4096;
+      table = next;
     }
-    const off = ram.offsetOf(table + vpn(vaLo, vaHi, 0) * 8, 8) >>> 2;
-    ram.i32[off] = ((ppn % 4194304) << 10) | flags;
-    ram.i32[off + 1] = Math.floor(ppn / 4194304);
-    return true;
+    return table + vpnField(vaLo, vaHi, level, 9) * 8;
   }
 
-  /** Host address of va's 4 KiB shadow leaf in s, or -1 if its tables do not exist. */
-  private leafAddr(s: ShadowSpace, vaLo: number, vaHi: number): number {
-    const ram = this.bus.ram;
-    const levels = pagingLevels(s.mode === PagingMode.BARE ? PagingMode.SV39 : s.mode);
-    let table = s.root;
-    for (let i = levels - 1; i > 0; i--) {
-      const off = ram.offsetOf(table + vpn(vaLo, vaHi, i) * 8, 8) >>> 2;
-      if ((ram.i32[off] & PTE_V) === 0) return -1;
-      table = ((ram.i32[off + 1] & 0x3fffff) * 4194304 + (ram.i32[off] >>> 10)) * 4096;
-    }
-    return table + vpn(vaLo, vaHi, 0) * 8;
+  /** Writes the 4 KiB leaf for va in s, creating tables on the way. */
+  private setLeaf(s: ShadowSpace, vaLo: number, vaHi: number, ppn: number, flags: number): boolean {
+    const pa = this.slot(s, vaLo, vaHi, 0, true);
+    if (pa < 0) return false;
+    writePte(this.bus, pa, ppn, flags);
+    return true;
   }
 
   /** Shadow table pages in use. */
@@ -323,11 +302,3 @@ function regionKey(lo: number, hi: number, level: number): string {
   return `${level}:${tHi}:${tLo}`;
 }
 
-/** VPN[i] (9 bits) of va. */
-function vpn(lo: number, hi: number, i: number): number {
-  const s = 12 + 9 * i;
-  return (s < 32 ? ((lo >>> s) | (hi << (32 - s))) : (hi >>> (s - 32))) & 511;
-}
-
-function pageFault(a: Access): number { return a === Access.FETCH ? 12 : a === Access.LOAD ? 13 : 15; }
-function accessFault(a: Access): number { return a === Access.FETCH ? 1 : a === Access.LOAD ? 5 : 7; }

@@ -16,7 +16,7 @@ import { decode } from '../isa/decode';
 import { Op } from '../isa/opcodes';
 import { TwoStageRequest, TwoStageResult } from '../mmu/twoStage';
 import { Access, PagingMode, WalkStatus } from '../mmu/walk';
-import { GUEST_VMID_BASE, prepareGuestWalk } from '../cpu/mem';
+import { ACCESS_FAULT, GUEST_PAGE_FAULT, GUEST_VMID_BASE, prepareGuestWalk } from '../cpu/mem';
 import { transformInsn } from '../cpu/tinst';
 import { buildVirtDtb } from '../board/virtDtb';
 import { UART_BASE, UART_IRQ, UART_SIZE, Uart16550 } from '../devices/uart16550';
@@ -95,6 +95,8 @@ export class Vm {
    *  whose S-mode contexts raise the vCPUs' VS-level external interrupts (hvip.VSEIP). */
   readonly uart: Uart16550;
   readonly plic: Plic;
+  /** The VM's guest-physical memory as its devices (and the VMM's loader and SBI) reach it. */
+  readonly dma: GuestDma;
   /** The VM's virtio console, if it has one. */
   readonly vconsole: VirtioConsole | null = null;
   /** Emulated device pages: [base, size, device]. */
@@ -104,8 +106,6 @@ export class Vm {
   dtbAddr = 0;
   /** Set when the guest shut down (SBI SRST): its exit status. */
   exitCode: number | undefined;
-  /** Guest-page faults that backed a new page. */
-  pagesMapped = 0;
 
   constructor(readonly id: number, readonly config: VmConfig, readonly vmid: number, frames: HostFrames, machine: Machine,
     /** The VM's console output (its UART and its SBI console calls). */
@@ -129,7 +129,8 @@ export class Vm {
     if (config.entropySeed !== undefined) virtio.push(new VirtioRng(config.entropySeed));
     if (config.virtioConsole === true) { this.vconsole = new VirtioConsole(console); virtio.push(this.vconsole); }
     if (virtio.length > VIRTIO_MMIO_SLOTS) throw new LoadError(`vm${id}: at most ${VIRTIO_MMIO_SLOTS} virtio devices (got ${virtio.length})`);
-    const dma = new GuestDma(this.pmap, machine.bus);
+    this.dma = new GuestDma(this.pmap, machine.bus);
+    const dma = this.dma;
     for (let n = 0; n < VIRTIO_MMIO_SLOTS; n++) {
       const d = VIRTIO_MMIO_SLOTS - 1 - n;
       const slot = new VirtioMmio(dma, d < virtio.length ? virtio[d] : null, `vm${id} virtio-mmio@${n}`);
@@ -250,35 +251,18 @@ export class Vmm {
     write(vm.dtbAddr, dtb);
   }
 
-  /** Writes bytes into a VM's guest physical memory (backing the pages). */
+  /** Writes bytes into a VM's guest physical memory (backing the pages), through its DMA port. */
   writeGuest(vm: Vm, gpa: number, bytes: Uint8Array): void {
-    const ram = this.machine.bus.ram;
-    let done = 0;
-    while (done < bytes.length) {
-      const a = gpa + done;
-      const n = Math.min(bytes.length - done, 4096 - (a % 4096));
-      const hpa = vm.pmap.hostAddr(a, true);
-      if (hpa < 0) throw new LoadError(`guest memory exhausted or 0x${a.toString(16)} outside the VM's RAM`);
-      const off = ram.offsetOf(hpa, n);
-      ram.u8.set(bytes.subarray(done, done + n), off);
-      this.machine.bus.noteRamWrite(off, n);
-      done += n;
+    if (!vm.dma.write(gpa, bytes)) {
+      throw new LoadError(`guest memory exhausted or [0x${gpa.toString(16)}, +0x${bytes.length.toString(16)}) outside the VM's RAM`);
     }
   }
 
   /** Reads bytes of a VM's guest physical memory; null if any byte is outside its RAM (unbacked pages read 0). */
   readGuest(vm: Vm, gpa: number, len: number): Uint8Array | null {
-    if (len < 0 || !vm.pmap.contains(gpa) || (len > 0 && !vm.pmap.contains(gpa + len - 1))) return null;
+    if (len < 0) return null;
     const out = new Uint8Array(len);
-    const ram = this.machine.bus.ram;
-    for (let done = 0; done < len;) {
-      const a = gpa + done;
-      const n = Math.min(len - done, 4096 - (a % 4096));
-      const hpa = vm.pmap.hostAddr(a, false);
-      if (hpa >= 0) { const off = ram.offsetOf(hpa, n); out.set(ram.u8.subarray(off, off + n), done); }
-      done += n;
-    }
-    return out;
+    return vm.dma.read(gpa, out) ? out : null;
   }
 
   /** M- and HS-level set-up of a hart for its vCPU, as the VMM's boot code would do it. */
@@ -400,7 +384,6 @@ export class Vmm {
         log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.STOPPED, gpa);
         return;
       }
-      vm.pagesMapped++;
       log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.MAPPED, gpa);
       h.exitCredit = EXIT_INVISIBLE;
       this.resume(h);
@@ -412,7 +395,7 @@ export class Vmm {
     }
     // Nothing there: the guest gets the access fault real hardware would give it.
     log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.INJECTED, gpa);
-    this.inject(h, accessFaultOf(h.lastTrap.cause), h.stvalLo, h.stvalHi);
+    this.inject(h, ACCESS_FAULT[GUEST_PAGE_FAULT.indexOf(h.lastTrap.cause)], h.stvalLo, h.stvalHi);
   }
 
   /** Shadow paging: a page fault in VS/VU-mode is a shadow miss, a device access, or the guest's own fault. */
@@ -442,8 +425,7 @@ export class Vmm {
           return;
         }
         log.update(seq, ExitReason.SHADOW_FAULT, ExitHandling.INJECTED, sh.deviceGpa);
-        this.inject(h, access === Access.FETCH ? Exc.INSN_ACCESS : access === Access.LOAD ? Exc.LOAD_ACCESS : Exc.STORE_ACCESS,
-          h.stvalLo, h.stvalHi);
+        this.inject(h, ACCESS_FAULT[access], h.stvalLo, h.stvalHi);
         return;
       default:
         log.update(seq, ExitReason.SHADOW_FAULT, ExitHandling.STOPPED);
@@ -649,10 +631,6 @@ function deviceAt(vm: Vm, gpa: number): [number, number, MmioDevice] | undefined
 }
 
 
-/** The access fault matching a guest-page fault's access type. */
-function accessFaultOf(cause: number): number {
-  return cause === Exc.INSN_GUEST_PAGE_FAULT ? Exc.INSN_ACCESS : cause === Exc.LOAD_GUEST_PAGE_FAULT ? Exc.LOAD_ACCESS : Exc.STORE_ACCESS;
-}
 
 /** sepc += n (past the instruction the VMM completed for the guest). */
 function advanceSepc(h: Hart, n: number): void {
