@@ -35,6 +35,12 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   stepIntoInterrupts?: boolean;
 }
 
+/** Every launch attribute validate() reads (package.json's launch schema must list them all; the workbench tests check). */
+export const LAUNCH_ATTRIBUTES = Object.keys({
+  program: 0, kernel: 0, bios: 0, initrd: 0, append: 0, memory: 0, harts: 0, mode: 0, mmu: 0, vms: 0, stopOnEntry: 0,
+  stepIntoInterrupts: 0,
+} satisfies Record<Exclude<keyof LaunchArguments, keyof DebugProtocol.LaunchRequestArguments>, 0>);
+
 const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7',
   's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
 /** The CSRs the CSR scope lists, grouped as a kernel or hypervisor developer reads them. */
@@ -83,6 +89,11 @@ export class VmscopeSession extends LoggingDebugSession {
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.sendResponse(response);
     this.configured();
+  }
+
+  /** A `vmscope dap` server's client "attaches" to run the machine its configuration describes, as launch does. */
+  protected override attachRequest(response: DebugProtocol.AttachResponse, args: DebugProtocol.AttachRequestArguments): Promise<void> {
+    return this.launchRequest(response, args as LaunchArguments);
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {

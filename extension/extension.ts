@@ -1,9 +1,21 @@
-// VS Code extension entry point. The debugger contribution and views arrive with the extension issue.
+// VS Code extension entry point: the vmscope debugger (configuration provider, inline debug adapter, commands).
 
-export function activate(): void {
-  // Nothing to register yet: the debug adapter and views are built in later issues.
+import * as vscode from 'vscode';
+import { AdapterFactory } from './adapterFactory';
+import { ConfigurationProvider, DynamicConfigurationProvider } from './configurationProvider';
+import { registerDebugCommands } from './debugCommands';
+import { DEBUG_TYPE } from './ids';
+
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider()),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DynamicConfigurationProvider(),
+      vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory()),
+  );
+  registerDebugCommands(context);
 }
 
 export function deactivate(): void {
-  // Nothing to dispose.
+  // Everything registered is disposed through context.subscriptions.
 }
