@@ -52,6 +52,10 @@ export class TwoStageRequest {
   adueG = false;
   /** Inspection walk: nothing is written; A/D updates are reported instead. */
   debug = false;
+  /** Stop after the VS stage: res.gpa holds the guest physical address, res.ppn its frame and res.level the VS
+   *  leaf level (the IOMMU looks for MSI pages before the G stage, iommu_data_structures.adoc "Process to
+   *  translate an IOVA" step 18). */
+  vsOnly = false;
 }
 
 /** Outputs of one two-stage translation. */
@@ -62,6 +66,8 @@ export class TwoStageResult {
   level = 0;
   /** Level of the VS-stage leaf (the guest's page size; 4 when vsatp is Bare). */
   vsLevel = 0;
+  /** Level of the G-stage leaf of the final guest physical address (4 when hgatp is Bare). */
+  gLevel = 0;
   /** The guest physical address the VS stage produced (valid on success and for final G-stage faults). */
   gpa = 0;
   /** Leaf PTE bits 31:0 of each stage (VS: 0 when vsatp is Bare; G: 0 when hgatp is Bare). */
@@ -152,6 +158,7 @@ export class TwoStageWalker implements PtePort {
     // G-stage translation of the final guest physical address, for the original access.
     const gpa = gpaFrame * 4096 + (req.vaLo & 4095);
     res.gpa = gpa;
+    if (req.vsOnly) { res.ppn = gpaFrame; res.level = vsLevel; res.vsLevel = vsLevel; return WalkStatus.OK; }
     const st = this.gWalk(gpa, req.access);
     if (st !== WalkStatus.OK) {
       res.faultStage = Stage.G; res.stop = this.gRes.stop; res.faultLevel = this.gRes.level; res.faultGpa = gpa;
@@ -166,6 +173,7 @@ export class TwoStageWalker implements PtePort {
     // host pages is cached as 4 KiB pages).
     res.level = vsLevel < gLevel ? vsLevel : gLevel;
     res.vsLevel = vsLevel;
+    res.gLevel = gLevel;
     if (vsLevels === 0 && pagingLevels(req.gMode) === 0) res.level = 0;
     return WalkStatus.OK;
   }
