@@ -59,6 +59,8 @@ build demo $COMMON_VM demo/demo.c
 build fpdiff $COMMON_M diff/fpdiff.c
 build intdiff $COMMON_M diff/intdiff.c
 build virtio-blk $COMMON_M virtio/blktest.c
+# The same runtime with DWARF 4 debug information (the debugger's tests read both versions).
+build dwarf4 -gdwarf-4 $COMMON_M dwarf4/dwarf4.c
 # The teaching kernel: its own entry and linker script (linked at 0x8020_0000 for OpenSBI), no common runtime.
 build minikernel -Tminikernel/link.ld minikernel/entry.S minikernel/console.c minikernel/sbi.c minikernel/vm.c \
   minikernel/virtio.c minikernel/main.c minikernel/user_primes.c minikernel/user_collatz.c minikernel/user_disk.c

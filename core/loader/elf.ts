@@ -96,3 +96,40 @@ export function parseElf(bytes: Uint8Array, name = 'image'): ElfImage {
     return out;
   }
 }
+
+const SHT_NOBITS = 8;
+
+/**
+ * The contents of the sections of an ELF file by name (sections without file data are left out). Used by the DWARF
+ * reader; throws LoadError when the section headers or the section name table are malformed.
+ */
+export function elfSections(bytes: Uint8Array, name = 'image'): Map<string, Uint8Array> {
+  const fail = (why: string): never => { throw new LoadError(`${name}: ${why}`); };
+  if (!isElf(bytes) || bytes.length < 64) fail('not an ELF file');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const num = (o: number) => {
+    const v = dv.getBigUint64(o, true);
+    return v > BigInt(bytes.length) ? Infinity : Number(v);
+  };
+  const shoff = num(40), shentsize = dv.getUint16(58, true), shnum = dv.getUint16(60, true), shstrndx = dv.getUint16(62, true);
+  const out = new Map<string, Uint8Array>();
+  if (shnum === 0 || shoff === 0) return out;
+  if (shentsize < 64 || shoff + shnum * shentsize > bytes.length) fail('truncated: section headers lie beyond the end of the file');
+  if (shstrndx >= shnum) fail('the section name table index is out of range');
+  const header = (i: number) => {
+    const o = shoff + i * shentsize;
+    return { nameOff: dv.getUint32(o, true), type: dv.getUint32(o + 4, true), off: num(o + 24), size: num(o + 32) };
+  };
+  const strtab = header(shstrndx);
+  if (strtab.off + strtab.size > bytes.length) fail('truncated: the section name table lies beyond the end of the file');
+  for (let i = 1; i < shnum; i++) {
+    const h = header(i);
+    if (h.type === SHT_NOBITS || h.nameOff >= strtab.size) continue;
+    if (h.off + h.size > bytes.length) fail(`truncated: section ${i} lies beyond the end of the file`);
+    let end = strtab.off + h.nameOff;
+    while (end < strtab.off + strtab.size && bytes[end] !== 0) end++;
+    const nm = new TextDecoder().decode(bytes.subarray(strtab.off + h.nameOff, end));
+    if (!out.has(nm)) out.set(nm, bytes.subarray(h.off, h.off + h.size));
+  }
+  return out;
+}
