@@ -88,6 +88,7 @@ function formsOf(spec: InsnSpec): OperandForm[] {
   if (spec.format === 'S' && spec.len === 4) forms.push(f(main.kinds[0], 'sym', 'x'));
   if (spec.format === 'CSR') forms.push(f('x', 'csr', 'uimm5'));
   if (n === 'c.addi4spn') forms[0] = f('x', 'sp', 'imm');
+  if (n === 'c.nop') forms.unshift(f());
   return forms;
 }
 
