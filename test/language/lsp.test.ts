@@ -7,7 +7,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, StreamMessageReader, StreamMessageWriter,
+} from 'vscode-jsonrpc/node';
 
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist', 'languageServer.js');
@@ -158,5 +160,27 @@ describe('language server over LSP (stdio)', function () {
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');
     assert.equal(await exited, 0);
+  });
+});
+
+describe('language server over LSP (node-ipc)', function () {
+  this.timeout(30000);
+
+  it('initializes, diagnoses a document and exits over node-ipc', async () => {
+    const args = serverCommand().map((a) => (a === '--stdio' ? '--node-ipc' : a));
+    const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+    const conn = createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
+    const uri = 'file:///ipc.S';
+    const diags = new Promise<Diag[]>((res) => conn.onNotification('textDocument/publishDiagnostics', (p: { diagnostics: Diag[] }) => res(p.diagnostics)));
+    conn.listen();
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await conn.sendNotification('initialized', {});
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'riscv-asm', version: 1, text: '  slli a0, a0, 64\n' } });
+    assert.deepEqual((await diags).map((d) => d.message), ['64 is out of range: expected a shift amount 0..63']);
+    const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    assert.equal(await exited, 0);
+    conn.dispose();
   });
 });
