@@ -9,7 +9,7 @@ import { cmdCompare } from './compare';
 import { startDapServer } from '../debug-adapter/server';
 import { OpenDrive, openDrive } from './fileDisk';
 import {
-  EXC_NAMES, EXIT_REASON_NAMES, IRQ_NAMES, ImageFile, LoadError, VirtBoard, type VmConfig, Vmm, disassemble, isElf, PRIV_NAMES, Trace,
+  EXC_NAMES, EXIT_REASON_NAMES, IOMMU_BASE, IRQ_NAMES, ImageFile, LoadError, VirtBoard, type VmConfig, Vmm, disassemble, isElf, PRIV_NAMES, Trace,
 } from '../core';
 
 const VERSION = '0.1.0';
@@ -55,10 +55,13 @@ export function examplesDir(): string {
 
 function makeBoard(o: RunOptions, out: (b: Uint8Array) => void, drives: OpenDrive[] = []): VirtBoard {
   // --mode vm: the devices belong to the first VM, not to the host board.
-  if (o.mode === 'vm') return new VirtBoard({ memorySize: o.memory, harts: o.vms * o.smp, host: { consoleWrite: out } });
+  // Assigned devices stay on the board: the VMM gives them to their VMs.
+  if (o.mode === 'vm') {
+    return new VirtBoard({ memorySize: o.memory, harts: o.vms * o.smp, host: { consoleWrite: out }, copyEngine: o.assign.length > 0 });
+  }
   return new VirtBoard({
     memorySize: o.memory, harts: o.smp, host: { consoleWrite: out }, drives: drives.map((d) => d.backend), entropySeed: o.entropySeed,
-    virtioConsole: o.virtioConsole !== undefined,
+    virtioConsole: o.virtioConsole !== undefined, copyEngine: o.copyEngine,
   });
 }
 
@@ -224,6 +227,7 @@ function bootVms(o: RunOptions, board: VirtBoard, out: (b: Uint8Array) => void, 
   configs[0].drives = drives.map((d) => d.backend);
   configs[0].entropySeed = o.entropySeed;
   configs[0].virtioConsole = o.virtioConsole !== undefined;
+  for (const a of o.assign) (configs[a.vm].assign ??= []).push(board.assignable(a.device));
   const lineStart = configs.map(() => true);
   const consoleOf = (vm: number, bytes: Uint8Array) => {
     if (o.vms === 1) { out(bytes); return; }
@@ -235,7 +239,13 @@ function bootVms(o: RunOptions, board: VirtBoard, out: (b: Uint8Array) => void, 
     }
     out(Buffer.from(text, 'latin1'));
   };
-  const vmm = new Vmm(board.machine, configs, { console: consoleOf, exit: (code) => board.machine.requestExit(code) });
+  const vmm = new Vmm(board.machine, configs, {
+    console: consoleOf,
+    exit: (code) => board.machine.requestExit(code),
+    iommuFault: (vm, f) => {
+      process.stderr.write(`vmscope: vm${vm}: IOMMU refused DMA of device 0x${f.deviceId.toString(16)} at 0x${f.iotval.toString(16)}: ${f.causeName}\n`);
+    },
+  }, { device: board.iommu, base: IOMMU_BASE });
   vmm.boot();
   return vmm;
 }

@@ -49,6 +49,10 @@ export interface RunOptions {
   entropySeed?: number;
   /** --device virtio-console[,input=on]: a virtio console; with input=on, stdin feeds it instead of the UART. */
   virtioConsole?: { input: boolean };
+  /** --device copy-engine: the board's DMA copy engine (behind the IOMMU). */
+  copyEngine: boolean;
+  /** --assign DEVICE=vmN: devices given to VMs (--mode vm). */
+  assign: { device: 'copy-engine'; vm: number }[];
   memory: number;           // bytes
   smp: number;
   maxInsns?: number;
@@ -118,7 +122,7 @@ function parseDap(args: string[]): { port: number; host: string } {
 /** Parses argv (without node and script). */
 export function parseArgs(argv: string[]): Command {
   const run: RunOptions = {
-    drives: [], memory: 128 * MiB, smp: 1, trace: [], traceFile: 'vmscope.trace', stats: false,
+    drives: [], copyEngine: false, assign: [], memory: 128 * MiB, smp: 1, trace: [], traceFile: 'vmscope.trace', stats: false,
     mode: 'bare', mmu: 'nested', vms: 1, vmMemory: 128 * MiB, memorySet: false,
   };
   if (argv.length === 0) return { name: 'help', run };
@@ -187,7 +191,17 @@ export function parseArgs(argv: string[]): Command {
         const con = /^virtio-console(?:,input=(on|off))?$/.exec(v);
         if (rng !== null) run.entropySeed = rng[1] !== undefined ? Number(rng[1]) : 0;
         else if (con !== null) run.virtioConsole = { input: con[1] === 'on' };
-        else throw new UsageError(`--device: '${v}' is not supported (virtio-rng[,seed=N], virtio-console[,input=on]; disks use --drive)`);
+        else if (v === 'copy-engine') run.copyEngine = true;
+        else throw new UsageError(`--device: '${v}' is not supported (virtio-rng[,seed=N], virtio-console[,input=on], copy-engine; disks use --drive)`);
+        break;
+      }
+      case '--assign': {
+        const v = value();
+        const m = /^([a-z-]+)=vm(\d+)$/.exec(v);
+        if (m === null) throw new UsageError(`--assign: '${v}' is not DEVICE=vmN (example: copy-engine=vm0)`);
+        if (m[1] !== 'copy-engine') throw new UsageError(`--assign: '${m[1]}' cannot be assigned (assignable devices: copy-engine)`);
+        if (run.assign.some((x) => x.device === m[1])) throw new UsageError(`--assign: ${m[1]} is assigned twice (a device belongs to one VM)`);
+        run.assign.push({ device: 'copy-engine', vm: Number(m[2]) });
         break;
       }
       case '--trace-file': run.traceFile = value(); break;
@@ -219,11 +233,16 @@ export function parseArgs(argv: string[]): Command {
   if (run.program !== undefined && run.kernel !== undefined) {
     throw new UsageError('give either a program or --kernel, not both');
   }
+  if (run.mode !== 'vm' && run.assign.length > 0) throw new UsageError('--assign gives devices to VMs: it needs --mode vm');
   if (name === 'dumpdtb' && arg === undefined) throw new UsageError('dumpdtb: give the output file');
   if (run.mode === 'vm') {
     if (run.bios !== undefined && run.bios !== 'none') {
       throw new UsageError('--mode vm: the VMM is the machine\'s firmware and hypervisor; --bios cannot be used with it');
     }
+    for (const a of run.assign) {
+      if (a.vm >= run.vms) throw new UsageError(`--assign: ${a.device}=vm${a.vm}, but there ${run.vms === 1 ? 'is 1 VM (vm0)' : `are ${run.vms} VMs (vm0..vm${run.vms - 1})`}`);
+    }
+    if (run.copyEngine) throw new UsageError('--device copy-engine: with --mode vm, give the device to a VM with --assign copy-engine=vmN');
     if (run.vms * run.smp > 8) throw new UsageError(`--vms ${run.vms} with --smp ${run.smp}: at most 8 vCPUs in all (one hart each)`);
     if (!run.memorySet) run.memory = Math.min(2048 * MiB, run.vms * run.vmMemory + 64 * MiB);
   }
@@ -270,6 +289,8 @@ Options (QEMU-like):
   --device virtio-console[,input=on]
                        a virtio console (Linux hvc0); its output goes to stdout with the
                        UART's; input=on sends stdin to it instead of the UART
+  --device copy-engine a DMA copy engine at 0x10010000 (IRQ 12, IOMMU device id 0x20) whose
+                       transfers go through the IOMMU (docs/iommu.md)
   -m SIZE              RAM size, e.g. 128M (default), 1G, or a number of MiB; 1M .. 2G
   --smp N              number of harts, 1..8 (default 1)
   --max-insns N        stop after N instructions (summed over harts), exit code 124
@@ -290,6 +311,9 @@ Virtualization (docs/vmm.md):
                        by page as the guest touches it; -m (host RAM) defaults to what the VMs
                        need plus 64M. With --mode vm, --drive and --device give the first VM
                        virtio devices served by the VMM
+  --assign DEV=vmN     --mode vm: give a board device to VM N (copy-engine): the guest drives
+                       it with guest-physical addresses, the IOMMU confines its DMA to the
+                       VM's memory, and refused transfers are recorded as IOMMU faults
 
 Console: the guest's UART is stdin/stdout. On a terminal, input is raw and Ctrl-A X quits
 (Ctrl-A H lists the keys); with a pipe, end of input does not end the run.

@@ -6,7 +6,9 @@ import type { Host } from '../devices/device';
 import { Uart16550, UART_BASE, UART_IRQ, UART_SIZE } from '../devices/uart16550';
 import { Plic, PLIC_BASE, PLIC_SIZE, PLIC_SOURCES } from '../devices/plic';
 import { MIP_MEIP, MIP_SEIP } from '../cpu/causes';
-import { RamDma } from '../devices/dma';
+import { CopyEngine, COPY_ENGINE_BASE, COPY_ENGINE_DEVICE_ID, COPY_ENGINE_IRQ, COPY_ENGINE_SIZE } from '../devices/copyEngine';
+import { Iommu } from '../iommu/iommu';
+import { DdtMode, Reg } from '../iommu/registers';
 import {
   VirtioMmio, VIRTIO_MMIO_BASE, VIRTIO_MMIO_IRQ, VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE,
 } from '../devices/virtio/mmio';
@@ -39,6 +41,12 @@ export const ISA_STRING = 'rv64imafdch_zicntr_zicsr_zifencei_zihpm_zba_zbb_zbs_z
 export const ISA_EXTENSIONS = ['i', 'm', 'a', 'f', 'd', 'c', 'h', 'zicntr', 'zicsr', 'zifencei', 'zihpm', 'zba', 'zbb', 'zbs',
   'zicond', 'sstc', 'svadu'];
 
+/** The IOMMU's register page (where QEMU's virt board puts its platform IOMMU) and its four interrupt wires. */
+export const IOMMU_BASE = 0x0301_0000, IOMMU_SIZE = 0x1000;
+export const IOMMU_IRQS = [14, 15, 16, 17];
+/** IOMMU device ids of the virtio-mmio slots: slot n is device 1 + n (the copy engine is COPY_ENGINE_DEVICE_ID). */
+export const VIRTIO_DEVICE_ID_BASE = 1;
+
 export interface BoardConfig {
   /** RAM size in bytes (default 128 MiB). */
   memorySize?: number;
@@ -50,6 +58,8 @@ export interface BoardConfig {
   entropySeed?: number;
   /** A virtio console (after the drives and the entropy device); its output goes to host.consoleWrite. */
   virtioConsole?: boolean;
+  /** The DMA copy engine at 0x1001_0000 (behind the IOMMU). */
+  copyEngine?: boolean;
   /** Wall-clock time at power-on for the RTC, in ms since 1970 (default: now). Fix it for repeatable runs. */
   rtcEpochMs?: number;
 }
@@ -90,6 +100,11 @@ export class VirtBoard {
   readonly vconsole: VirtioConsole | null = null;
   /** The eight virtio-mmio slots at 0x1000_1000 + 0x1000·n (empty slots have device id 0). */
   readonly virtio: VirtioMmio[] = [];
+  /** The IOMMU every bus-master device's DMA goes through (Bare at reset: untranslated, as before software
+   *  programs it). */
+  readonly iommu: Iommu;
+  /** The DMA copy engine, when the configuration asks for one. */
+  readonly copyEngine: CopyEngine | null = null;
   private symbolList: SymbolTable[] = [];
   /** Set when the guest asked for power-off (exit code) or reset through the finisher or HTIF. */
   finish: FinishRequest | undefined;
@@ -118,12 +133,23 @@ export class VirtBoard {
       devices.push(this.vconsole);
     }
     if (devices.length > VIRTIO_MMIO_SLOTS) throw new RangeError(`at most ${VIRTIO_MMIO_SLOTS} virtio devices (got ${devices.length})`);
-    // Device DMA reaches RAM only; writes drop decoded code in the pages they touch.
-    const dma = new RamDma(m.ram, (off, len) => m.bus.noteRamWrite(off, len));
+    // Every device's DMA goes through the IOMMU with a device id of its own, and reaches RAM only; writes drop
+    // decoded code in the pages they touch.
+    this.iommu = new Iommu(m.bus);
+    this.iommu.irq = (wire, level) => { if (wire < IOMMU_IRQS.length) this.plic.setLevel(IOMMU_IRQS[wire], level); };
+    this.resetIommu();
+    m.addDevice(IOMMU_BASE, IOMMU_SIZE, this.iommu);
+    if (config.copyEngine === true) {
+      const ce = new CopyEngine((pid) => this.iommu.port(COPY_ENGINE_DEVICE_ID, pid));
+      ce.irqLine = (level) => this.plic.setLevel(COPY_ENGINE_IRQ, level);
+      m.addDevice(COPY_ENGINE_BASE, COPY_ENGINE_SIZE, ce);
+      this.copyEngine = ce;
+    }
     // As on QEMU, devices fill the slots from the top (drive 0 in slot 7 at 0x1000_8000): the device tree lists the
     // highest slot first, so Linux names drive 0 vda. The entropy device, if any, follows the drives.
     for (let n = 0; n < VIRTIO_MMIO_SLOTS; n++) {
       const d = VIRTIO_MMIO_SLOTS - 1 - n;
+      const dma = this.iommu.port(VIRTIO_DEVICE_ID_BASE + n);
       const slot = new VirtioMmio(dma, d < devices.length ? devices[d] : null, `virtio-mmio@${n}`);
       slot.irq = (level) => this.plic.setLevel(VIRTIO_MMIO_IRQ + n, level);
       m.addDevice(VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_STRIDE, VIRTIO_MMIO_SIZE, slot);
@@ -262,7 +288,22 @@ export class VirtBoard {
     this.plic.reset();
     this.rtc.reset();
     for (const v of this.virtio) v.reset();
+    this.resetIommu();
+    this.copyEngine?.reset();
     if (this.bootConfig !== undefined) this.load(this.bootConfig);
+  }
+
+  /** A board device the VMM can give to a VM: its registers, interrupt source and IOMMU device id. */
+  assignable(name: string): { name: string; device: CopyEngine; base: number; size: number; irq: number; deviceId: number } {
+    if (name !== 'copy-engine' || this.copyEngine === null) throw new LoadError(`the board has no assignable device '${name}'`);
+    return { name, device: this.copyEngine, base: COPY_ENGINE_BASE, size: COPY_ENGINE_SIZE, irq: COPY_ENGINE_IRQ, deviceId: COPY_ENGINE_DEVICE_ID };
+  }
+
+  /** IOMMU reset, in Bare mode (iommu_registers.adoc "Reset behavior" allows Off or Bare): kernels without an
+   *  IOMMU driver keep working DMA, as on boards whose firmware leaves the IOMMU in Bare. */
+  private resetIommu(): void {
+    this.iommu.reset();
+    this.iommu.write(Reg.DDTP, 4, DdtMode.BARE);      // ddtp.iommu_mode
   }
 
   private onFinish(req: FinishRequest): void {
@@ -315,6 +356,9 @@ export class VirtBoard {
       rtc: { base: RTC_BASE, size: RTC_SIZE, irq: RTC_IRQ },
       virtio: { base: VIRTIO_MMIO_BASE, stride: VIRTIO_MMIO_STRIDE, size: VIRTIO_MMIO_SIZE, slots: VIRTIO_MMIO_SLOTS, irq: VIRTIO_MMIO_IRQ },
       finisher: { base: FINISHER_BASE, size: FINISHER_SIZE },
+      iommu: { base: IOMMU_BASE, size: IOMMU_SIZE, irqs: IOMMU_IRQS },
+      copyEngine: this.copyEngine === null ? undefined
+        : { base: COPY_ENGINE_BASE, size: COPY_ENGINE_SIZE, irq: COPY_ENGINE_IRQ, deviceId: COPY_ENGINE_DEVICE_ID },
     });
   }
 }

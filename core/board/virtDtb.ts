@@ -20,11 +20,16 @@ export interface DtbConfig {
   plic?: { base: number; size: number; sources: number };
   rtc?: { base: number; size: number; irq: number };
   virtio?: { base: number; stride: number; size: number; slots: number; irq: number };
+  /** The RISC-V IOMMU (platform device, wired interrupts: one per vector). */
+  iommu?: { base: number; size: number; irqs: number[] };
+  /** The DMA copy engine; `deviceId` is its id at the IOMMU (an `iommus` reference when the IOMMU is listed). */
+  copyEngine?: { base: number; size: number; irq: number; deviceId: number };
 }
 
 const PH_CPU_INTC = 1;           // phandles 1..harts: per-hart interrupt controllers
 const phTest = (cfg: DtbConfig) => cfg.harts + 1;
 const phPlic = (cfg: DtbConfig) => cfg.harts + 2;
+const phIommu = (cfg: DtbConfig) => cfg.harts + 3;
 
 const hex = (n: number) => n.toString(16);
 const reg64 = (base: number, size: number) => [hi(base), lo(base), hi(size), lo(size)];
@@ -104,6 +109,24 @@ export function buildVirtDtb(cfg: DtbConfig): Uint8Array {
     w.beginNode(`rtc@${hex(cfg.rtc.base)}`)
       .prop('interrupts', cfg.rtc.irq).prop('interrupt-parent', phPlic(cfg))
       .prop('reg', reg64(cfg.rtc.base, cfg.rtc.size)).prop('compatible', 'google,goldfish-rtc').endNode();
+  }
+
+  // The IOMMU as the Linux binding for a platform RISC-V IOMMU describes it (compatible "riscv,iommu", one
+  // device-id cell). The virtio-mmio nodes carry no `iommus` reference: a kernel without an IOMMU driver would
+  // hold their probe back; their DMA goes through the IOMMU all the same (docs/iommu.md).
+  if (cfg.iommu !== undefined && cfg.plic !== undefined) {
+    w.beginNode(`iommu@${hex(cfg.iommu.base)}`)
+      .prop('phandle', phIommu(cfg)).prop('#iommu-cells', 1)
+      .prop('interrupts', cfg.iommu.irqs).prop('interrupt-parent', phPlic(cfg))
+      .prop('reg', reg64(cfg.iommu.base, cfg.iommu.size)).prop('compatible', 'riscv,iommu').endNode();
+  }
+
+  if (cfg.copyEngine !== undefined && cfg.plic !== undefined) {
+    w.beginNode(`dma@${hex(cfg.copyEngine.base)}`)
+      .prop('interrupts', cfg.copyEngine.irq).prop('interrupt-parent', phPlic(cfg))
+      .prop('reg', reg64(cfg.copyEngine.base, cfg.copyEngine.size)).prop('compatible', 'vmscope,copy-engine');
+    if (cfg.iommu !== undefined) w.prop('iommus', [phIommu(cfg), cfg.copyEngine.deviceId]);
+    w.endNode();
   }
 
   if (cfg.finisher !== undefined) {

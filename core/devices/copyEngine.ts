@@ -70,7 +70,7 @@ export class CopyEngine implements MmioDevice {
   /** Reconnects the bus-master port (the board puts the IOMMU in front of it). */
   setPorts(ports: CopyEnginePorts): void { this.ports = ports; }
 
-  read(offset: number): number {
+  read(offset: number, _size: 1 | 2 | 4): number {
     switch (offset) {
       case CE.MAGIC: return COPY_ENGINE_MAGIC;
       case CE.VERSION: return 1;

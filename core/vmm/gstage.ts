@@ -8,6 +8,8 @@ import { type HostFrames, nextTable, writePte } from './pmap';
 
 /** G-stage leaves for guest RAM: every access allowed, user (all G-stage accesses are), A and D preset. */
 const RAM_LEAF = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
+/** G-stage leaves for an assigned device's registers: read and write, never execute. */
+export const DEVICE_LEAF = PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D;
 
 export class GStageTables {
   /** Host physical address of the 16 KiB root. */
@@ -24,7 +26,7 @@ export class GStageTables {
   }
 
   /** Maps guest physical page gpa to host page hpa. Returns false when host memory for a table runs out. */
-  map(gpa: number, hpa: number): boolean {
+  map(gpa: number, hpa: number, leaf = RAM_LEAF): boolean {
     const lo = gpa % 4294967296 | 0, hi = Math.floor(gpa / 4294967296) | 0;
     let table = this.root;
     for (let level = 2; level > 0; level--) {
@@ -39,7 +41,7 @@ export class GStageTables {
       }
       table = next;
     }
-    writePte(this.bus, table + vpnField(lo, hi, 0, 9) * 8, hpa / 4096, RAM_LEAF);
+    writePte(this.bus, table + vpnField(lo, hi, 0, 9) * 8, hpa / 4096, leaf);
     this.leaves++;
     return true;
   }

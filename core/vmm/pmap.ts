@@ -72,6 +72,15 @@ export class Pmap {
     this.host = new Float64Array(size / 4096);
   }
 
+  /** Device registers passed through to the guest: guest physical window → host physical window (page aligned). */
+  readonly mmio: { gpa: number; size: number; hpa: number }[] = [];
+
+  /** The host page of a passed-through device page at gpa, or -1 if gpa is in no such window. */
+  mmioPage(gpa: number): number {
+    for (const w of this.mmio) if (gpa >= w.gpa && gpa < w.gpa + w.size) return w.hpa + (gpa - (gpa % 4096) - w.gpa);
+    return -1;
+  }
+
   /** Whether gpa is guest RAM. */
   contains(gpa: number): boolean {
     return gpa >= this.base && gpa < this.base + this.size;

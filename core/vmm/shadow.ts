@@ -150,14 +150,17 @@ export class ShadowMmu {
       leaf = res.pteLo;
     }
     const gpa = gpaFrame * 4096;
-    if (!this.pmap.contains(gpa)) {
+    // Guest RAM, or the registers of a device assigned to the VM (mapped straight through, never executable).
+    const ram = this.pmap.contains(gpa);
+    const hpa = ram ? this.pmap.hostPage(gpa, true) : access !== Access.FETCH ? this.pmap.mmioPage(gpa) : -1;
+    if (!ram && hpa < 0) {
       this.deviceGpa = gpa + (vaLo & 4095);
       return ShadowOutcome.DEVICE;
     }
-    const hpa = this.pmap.hostPage(gpa, true);
     if (hpa < 0) return ShadowOutcome.NO_MEMORY;
     // The shadow leaf: the guest's permissions, A set, and W only once the guest's PTE is dirty.
     let flags = leaf & (PTE_V | PTE_R | PTE_X | PTE_U | PTE_G) | PTE_A | PTE_D;
+    if (!ram) flags &= ~PTE_X;
     if ((leaf & PTE_W) !== 0 && (leaf & PTE_D) !== 0) flags |= PTE_W;
     if (!this.setLeaf(s, vaLo, vaHi, hpa / 4096, flags)) return ShadowOutcome.NO_MEMORY;
     if (s.mode !== PagingMode.BARE && this.res.level > 0) s.bigRegions.add(regionKey(vaLo, vaHi, this.res.level));

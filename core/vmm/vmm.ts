@@ -31,7 +31,9 @@ import { VirtioConsole } from '../devices/virtio/console';
 import { type ImageFile, placeImage } from '../loader/place';
 import { LoadError } from '../loader/elf';
 import { GuestDma, HostFrames, Pmap } from './pmap';
-import { GStageTables } from './gstage';
+import type { Iommu, IommuFault } from '../iommu/iommu';
+import { IommuDriver } from '../iommu/driver';
+import { DEVICE_LEAF, GStageTables } from './gstage';
 import { type GuestSatp, ShadowMmu, ShadowOutcome } from './shadow';
 import { ExitHandling, ExitReason } from './exits';
 import { GuestSbi } from './sbi';
@@ -53,6 +55,23 @@ export interface VmConfig {
   entropySeed?: number;
   /** A virtio console (its output is the VM's console). */
   virtioConsole?: boolean;
+  /** Board devices given to the VM (device assignment): their registers are mapped into the guest at the same
+   *  address, their interrupt goes to the VM's PLIC, and their DMA is translated and confined by the IOMMU. */
+  assign?: AssignedDevice[];
+}
+
+/** A board device a VM owns. */
+export interface AssignedDevice {
+  /** Name for messages and the device tree ('copy-engine'). */
+  name: string;
+  device: MmioDevice & { irqLine: ((level: boolean) => void) | null };
+  /** Host physical register window (page aligned); the guest sees it at the same guest physical address. */
+  base: number;
+  size: number;
+  /** Interrupt source number, on the board's PLIC and on the VM's. */
+  irq: number;
+  /** Device id at the IOMMU. */
+  deviceId: number;
 }
 
 /** What the VMM needs from around it. */
@@ -61,7 +80,19 @@ export interface VmmHost {
   console(vm: number, bytes: Uint8Array): void;
   /** Every VM has shut down: the machine exits with this code. */
   exit(code: number): void;
+  /** A DMA of a device assigned to VM `vm` was refused by the IOMMU (optional: the debugger's event). */
+  iommuFault?(vm: number, fault: IommuFault): void;
 }
+
+/** The IOMMU the VMM programs for device assignment: the board's, at `base` on the bus. */
+export interface VmmIommu { device: Iommu; base: number }
+
+/** An IOMMU fault of an assigned device, as the VMM recorded it. */
+export interface VmmIommuFault { vm: number; device: string; fault: IommuFault }
+
+/** Owner tag of the host frames that hold the VMM's IOMMU structures (no VM's). */
+export const VMM_FRAMES = -2;
+const IOMMU_FAULT_LOG = 1024;
 
 export const GUEST_RAM_BASE = 0x8000_0000;
 /** The ISA a guest sees: the host's without H (no nested virtualization) and without Svadu. */
@@ -130,6 +161,10 @@ export class Vm {
     if (config.virtioConsole === true) { this.vconsole = new VirtioConsole(console); virtio.push(this.vconsole); }
     if (virtio.length > VIRTIO_MMIO_SLOTS) throw new LoadError(`vm${id}: at most ${VIRTIO_MMIO_SLOTS} virtio devices (got ${virtio.length})`);
     this.dma = new GuestDma(this.pmap, machine.bus);
+    for (const a of config.assign ?? []) {
+      this.pmap.mmio.push({ gpa: a.base, size: a.size, hpa: a.base });
+      a.device.irqLine = (level) => this.plic.setLevel(a.irq, level);
+    }
     const dma = this.dma;
     for (let n = 0; n < VIRTIO_MMIO_SLOTS; n++) {
       const d = VIRTIO_MMIO_SLOTS - 1 - n;
@@ -166,8 +201,13 @@ export class Vmm {
   private readonly sbi: GuestSbi;
   private readonly tsReq = new TwoStageRequest();
   private readonly tsRes = new TwoStageResult();
+  /** The IOMMU driver, when a VM owns a device. */
+  readonly iommu: IommuDriver | null = null;
+  /** Refused DMA of assigned devices (the last IOMMU_FAULT_LOG), and how many in all. */
+  readonly iommuFaults: VmmIommuFault[] = [];
+  iommuFaultCount = 0;
 
-  constructor(readonly machine: Machine, configs: VmConfig[], private readonly host: VmmHost) {
+  constructor(readonly machine: Machine, configs: VmConfig[], private readonly host: VmmHost, iommu?: VmmIommu) {
     const total = configs.reduce((n, c) => n + c.vcpus, 0);
     if (configs.length === 0) throw new LoadError('the VMM needs at least one VM');
     if (total > machine.harts.length) {
@@ -185,12 +225,55 @@ export class Vmm {
       }
       this.vms.push(vm);
     });
+    if (this.vms.some((vm) => (vm.config.assign ?? []).length > 0)) this.iommu = this.assignDevices(iommu);
     this.sbi = new GuestSbi(this);
     machine.exitContext = (h) => {
       const v = this.byHart[h.id];
       return v === undefined ? [-1, h.id] : [v.vm.id, v.index];
     };
     machine.setHypervisor((h) => this.handleTrap(h));
+  }
+
+  /**
+   * Device assignment (docs/iommu.md): programs the IOMMU — through its registers and queues, as a hypervisor's
+   * driver does — so that each assigned device translates DMA with its VM's G-stage table (iohgatp = the VM's
+   * pmap as Sv39x4, GSCID = its VMID). The guest's driver then programs guest physical addresses, and nothing
+   * outside the VM's RAM is reachable. The VM's memory is backed and mapped up front (pinned), since a device
+   * cannot take a guest-page fault and wait for the VMM.
+   */
+  private assignDevices(iommu: VmmIommu | undefined): IommuDriver {
+    if (iommu === undefined) throw new LoadError('device assignment needs the board\'s IOMMU');
+    const alloc = (): number => {
+      const pa = this.frames.alloc(VMM_FRAMES);
+      if (pa < 0) throw new LoadError('host memory exhausted: no room for the IOMMU\'s tables');
+      return pa;
+    };
+    const drv = new IommuDriver(this.machine.bus, iommu.base, alloc);
+    drv.init({ mode: '1LVL' });
+    const owner = new Map<number, [Vm, string]>();
+    for (const vm of this.vms) {
+      const assigned = vm.config.assign ?? [];
+      if (assigned.length === 0) continue;
+      for (let gpa = vm.pmap.base; gpa < vm.pmap.base + vm.pmap.size; gpa += 4096) {
+        const hpa = vm.pmap.hostPage(gpa, true);
+        if (hpa < 0 || !vm.gstage.map(gpa, hpa)) throw new LoadError(`vm${vm.id}: host memory exhausted pinning its memory for ${assigned[0].name}`);
+      }
+      for (const a of assigned) {
+        if (owner.has(a.deviceId)) throw new LoadError(`${a.name} is assigned to two VMs`);
+        owner.set(a.deviceId, [vm, a.name]);
+        drv.setDeviceContext(a.deviceId, { iohgatp: { mode: 'sv39x4', rootPpn: vm.gstage.root / 4096, gscid: vm.vmid } });
+      }
+    }
+    iommu.device.onFault = (f) => {
+      const o = owner.get(f.deviceId);
+      if (o === undefined) return;
+      this.iommuFaultCount++;
+      if (this.iommuFaults.length >= IOMMU_FAULT_LOG) this.iommuFaults.shift();
+      this.iommuFaults.push({ vm: o[0].id, device: o[1], fault: f });
+      drv.drainFaults();                         // the VMM keeps the fault queue empty
+      this.host.iommuFault?.(o[0].id, f);
+    };
+    return drv;
   }
 
   /** Loads every VM's kernel (and initrd, DTB) into its memory and starts vCPU 0 of each; other harts park. */
@@ -239,12 +322,14 @@ export class Vmm {
       write(start, c.initrd.bytes);
       initrd = { start, end: start + size };
     }
+    const ce = (c.assign ?? []).find((a) => a.name === 'copy-engine');
     const dtb = buildVirtDtb({
       harts: c.vcpus, ramBase: GUEST_RAM_BASE, ramSize: c.memory, timebaseHz: this.machine.timebaseHz,
       isa: GUEST_ISA, isaExtensions: GUEST_ISA_EXTENSIONS, mmuType: 'riscv,sv57', bootargs: c.append, initrd,
       uart: { base: UART_BASE, size: UART_SIZE, irq: UART_IRQ, clockHz: 3_686_400 },
       plic: { base: PLIC_BASE, size: PLIC_SIZE, sources: PLIC_SOURCES },
       virtio: { base: VIRTIO_MMIO_BASE, stride: VIRTIO_MMIO_STRIDE, size: VIRTIO_MMIO_SIZE, slots: VIRTIO_MMIO_SLOTS, irq: VIRTIO_MMIO_IRQ },
+      copyEngine: ce === undefined ? undefined : { base: ce.base, size: ce.size, irq: ce.irq, deviceId: ce.deviceId },
     });
     vm.dtbAddr = Math.floor((end - dtb.length) / (2 << 20)) * (2 << 20);
     if (vm.dtbAddr < k.end) vm.dtbAddr = Math.floor((end - dtb.length) / 8) * 8;
@@ -381,6 +466,19 @@ export class Vmm {
       const hpa = vm.pmap.hostPage(page, true);
       if (hpa < 0 || !vm.gstage.map(page, hpa)) {
         this.stopVm(vm, 1, `host memory exhausted backing guest physical 0x${page.toString(16)}`);
+        log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.STOPPED, gpa);
+        return;
+      }
+      log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.MAPPED, gpa);
+      h.exitCredit = EXIT_INVISIBLE;
+      this.resume(h);
+      return;
+    }
+    // An assigned device's registers: mapped straight through (read/write, never execute); later accesses make no exit.
+    const mmio = implicit || h.lastTrap.cause === Exc.INSN_GUEST_PAGE_FAULT ? -1 : vm.pmap.mmioPage(gpa);
+    if (mmio >= 0) {
+      if (!vm.gstage.map(page, mmio, DEVICE_LEAF)) {
+        this.stopVm(vm, 1, 'host memory exhausted (G-stage tables)');
         log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.STOPPED, gpa);
         return;
       }
