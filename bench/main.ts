@@ -1,7 +1,7 @@
 // Benchmarks: runs the compute workloads of examples/bench (bare M-mode and S-mode under Sv39) and prints
 // MIPS per workload, and the same ELF on qemu-system-riscv64 when it is installed, as a ratio; then the
 // guest builds of the workloads under the built-in VMM (nested and shadow paging) against the same kernel on
-// bare hardware and on QEMU under examples/minivisor.
+// bare hardware and on QEMU under examples/minivisor; DMA throughput with and without the IOMMU.
 // Usage: npm run bench [-- --filter NAME] [--no-qemu] [--repeat N]
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { VirtBoard } from '../core';
 import { type CompareRow, runConfig } from '../cli/compare';
+import { benchDma } from './dma';
 import { parseArgs } from '../cli/options';
 
 interface Result { name: string; insns: number; seconds: number; mips: number; checksum: string; exit: number; tlbHitRate: number }
@@ -216,6 +217,7 @@ function main(): void {
   if (all.length > 0) console.log(`geometric mean: ${geo.toFixed(1)} MIPS; peak RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
   if (filter === '' || 'minikernel'.includes(filter)) benchMinikernel(qemu);
   benchVirt(qemu, qemuStartup);
+  if (filter === '' || 'dma'.includes(filter)) benchDma();
   if (filter === '' || 'linux'.includes(filter)) benchLinux(qemu);
 }
 

@@ -333,11 +333,15 @@ export class Iommu implements MmioDevice {
     for (let k = 0; k < n; k++) {
       const chunk = Math.min(4096 - (a & 4095), addr + len - a);
       const off = this.offs[k];
+      // Short pieces byte by byte; longer ones as one block move (a view object per piece: worth it from 64 bytes).
       if (write) {
-        for (let i = 0; i < chunk; i++) u8[off + i] = buf[pos + i];
+        if (chunk < 64) for (let i = 0; i < chunk; i++) u8[off + i] = buf[pos + i];
+        else u8.set(buf.subarray(pos, pos + chunk), off);
         this.bus.noteRamWrite(off, chunk);
-      } else {
+      } else if (chunk < 64) {
         for (let i = 0; i < chunk; i++) buf[pos + i] = u8[off + i];
+      } else {
+        buf.set(u8.subarray(off, off + chunk), pos);
       }
       pos += chunk; a += chunk;
     }
