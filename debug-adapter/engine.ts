@@ -2,8 +2,46 @@
 // the session stays responsive, with stop reasons reported as events. It knows nothing of DAP; session.ts maps.
 
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { type Hart, type ImageFile, LoadError, VirtBoard, type VmConfig, Vmm, isElf } from '../core';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  Access, DwarfInfo, type Hart, type ImageFile, type InlineFrame, LoadError, type RegisterFile, type SourceLocation, VirtBoard,
+  type VmConfig, Vmm, debugTranslate, isElf,
+} from '../core';
+
+/** An extra ELF whose DWARF describes code running on the machine (launch attribute `symbolFiles`). */
+export interface SymbolFileConfig {
+  path: string;
+  /** vm mode: the VM whose harts run it (default: every hart). */
+  vm?: number;
+  /** Added to its link-time code addresses (a relocated kernel or module). */
+  offset?: bigint;
+}
+
+/** An ELF with debugging information, as loaded: its DWARF, where it sits, and for which VM. */
+export interface Module {
+  id: number;
+  name: string;
+  path: string;
+  dwarf: DwarfInfo;
+  offset: bigint;
+  vm?: number;
+}
+
+/** One frame of a hart's stack: a real frame (unwound) or a call inlined into one (same registers). */
+export interface EngineFrame {
+  pc: bigint;
+  regs: RegisterFile;
+  /** Index of the real frame it belongs to (0 = the hart's own registers). */
+  depth: number;
+  name: string;
+  /** The source position (DWARF path mapped to a file on disk when one is found). */
+  source?: SourceLocation;
+  module?: Module;
+  /** The DWARF frame (for its variables), with `pc` relative to the module's link addresses. */
+  inline?: InlineFrame;
+  linkPc: bigint;
+}
 
 /** The launch configuration's attributes the engine uses (validated by the session first). */
 export interface EngineConfig {
@@ -20,7 +58,15 @@ export interface EngineConfig {
   /** Whether an instruction step may end in an interrupt handler (default: the handler runs and the step ends
    *  after the instruction, as if the interrupt had come later). */
   stepIntoInterrupts?: boolean;
+  /** Extra ELFs with DWARF (the program/kernel's own DWARF is always loaded). */
+  symbolFiles?: SymbolFileConfig[];
 }
+
+/** Decides whether a breakpoint the hart reached stops the machine (conditions, hit counts, logpoints). */
+export type BreakpointFilter = (hart: Hart, pc: bigint) => boolean;
+
+/** Line steps: over calls, into them, or out of the current function. */
+export type LineStep = 'over' | 'into' | 'out';
 
 /** Why the machine stopped. */
 export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint' | 'exit' | 'guest-entry';
@@ -39,6 +85,14 @@ export class Engine extends EventEmitter {
   stoppedHart = 0;
 
   private readonly stepIntoInterrupts: boolean;
+  /** ELFs with DWARF: the program or kernel, then the symbol files. */
+  readonly modules: Module[] = [];
+  /** Problems met loading them (shown once as console output). */
+  readonly moduleWarnings: string[] = [];
+  /** Asked when a hart reaches a breakpoint while running; false: it runs on. */
+  breakpointFilter: BreakpointFilter = () => true;
+  /** Where the search for source files starts besides the ELFs' directories (the launch's cwd). */
+  sourceRoots: string[] = [];
 
   constructor(cfg: EngineConfig, output: (text: string) => void) {
     super();
@@ -68,6 +122,147 @@ export class Engine extends EventEmitter {
       const bios = cfg.bios !== undefined && cfg.bios !== 'none' && !builtinSbi ? readImage(cfg.bios, 'bios') : undefined;
       this.board.load({ bios, kernel, initrd, append: cfg.append, builtinSbi });
     }
+    if (kernel !== undefined && isElf(kernel.bytes)) this.addModule(kernel, undefined, 0n);
+    for (const f of cfg.symbolFiles ?? []) {
+      const file = readImage(f.path, 'symbolFiles');
+      if (!isElf(file.bytes)) throw new LoadError(`symbolFiles: ${f.path} is not an ELF file`);
+      if (f.vm !== undefined && (this.vmm === undefined || this.vmm.vms[f.vm] === undefined)) {
+        throw new LoadError(`symbolFiles: ${f.path}: there is no vm${f.vm}${this.vmm === undefined ? ' (vm is for mode "vm")' : ''}`);
+      }
+      this.addModule(file, f.vm, f.offset ?? 0n);
+    }
+  }
+
+  private addModule(file: ImageFile, vm: number | undefined, offset: bigint): void {
+    const dwarf = DwarfInfo.fromElf(file.bytes, file.name);
+    for (const w of dwarf.warnings.slice(0, 5)) this.moduleWarnings.push(`${path.basename(file.name)}: ${w}`);
+    if (!dwarf.hasLines && dwarf.frames.fdes.length === 0) return;
+    this.modules.push({ id: this.modules.length + 1, name: path.basename(file.name), path: path.resolve(file.name), dwarf, offset, vm });
+  }
+
+  /** The modules that apply to hart h (all, or the ones of its VM). */
+  private modulesFor(h: Hart): Module[] {
+    const vm = this.vmm?.vcpuOf(h)?.vm.id;
+    return this.modules.filter((m) => m.vm === undefined || m.vm === vm);
+  }
+
+  /** The module with code (a function or a line) at pc, for hart h. */
+  moduleAt(h: Hart, pc: bigint): Module | undefined {
+    const ms = this.modulesFor(h);
+    return ms.find((m) => m.dwarf.functionAt(pc - m.offset) !== undefined) ?? ms.find((m) => m.dwarf.sourceAt(pc - m.offset) !== undefined);
+  }
+
+  /** The source position of pc on hart h (the file mapped to disk when found). */
+  sourceAt(h: Hart, pc: bigint): SourceLocation | undefined {
+    const m = this.moduleAt(h, pc);
+    const loc = m?.dwarf.sourceAt(pc - m.offset);
+    return loc === undefined ? undefined : { ...loc, file: this.localPath(m!, loc.file) };
+  }
+
+  /** Breakpoint addresses for a source line, across the modules (undefined: no code there). */
+  resolveLine(file: string, line: number): { line: number; addresses: bigint[] } | undefined {
+    let best: { line: number; addresses: bigint[] } | undefined;
+    for (const m of this.modules) {
+      const r = m.dwarf.addressesFor(file, line);
+      if (r === undefined) continue;
+      const addrs = r.addresses.map((a) => a + m.offset);
+      if (best === undefined || r.line < best.line) best = { line: r.line, addresses: addrs };
+      else if (r.line === best.line) best.addresses.push(...addrs);
+    }
+    return best;
+  }
+
+  /** Every source file of every module, as paths on disk where found. */
+  sourceFiles(): string[] {
+    const out = new Set<string>();
+    for (const m of this.modules) for (const f of m.dwarf.sourceFiles()) out.add(this.localPath(m, f));
+    return [...out].sort();
+  }
+
+  private readonly pathCache = new Map<string, string>();
+
+  /** A DWARF path as a file on disk: absolute and existing, or found under the ELF's directory and its parents or
+   *  the source roots; else the DWARF path itself. */
+  localPath(m: Module, file: string): string {
+    const key = `${m.id}:${file}`;
+    const hit = this.pathCache.get(key);
+    if (hit !== undefined) return hit;
+    let found = file;
+    if (path.isAbsolute(file)) found = file;
+    else {
+      const dirs: string[] = [...this.sourceRoots];
+      for (let d = path.dirname(m.path), i = 0; i < 8; i++, d = path.dirname(d)) { dirs.push(d); if (path.dirname(d) === d) break; }
+      for (const d of dirs) {
+        const p = path.join(d, file);
+        if (existsSync(p)) { found = p; break; }
+      }
+    }
+    this.pathCache.set(key, found);
+    return found;
+  }
+
+  /** `size` bytes at virtual address va as hart h sees them now, without side effects (undefined: unreadable). */
+  readVirt(h: Hart, va: bigint, size: number): Uint8Array | undefined {
+    const out = new Uint8Array(size);
+    let page = -1n, pa = -1;
+    for (let i = 0; i < size; i++) {
+      const a = BigInt.asUintN(64, va + BigInt(i));
+      if ((a & ~0xfffn) !== page) {
+        page = a & ~0xfffn;
+        pa = debugTranslate(h, Number(page & 0xffffffffn) | 0, Number(page >> 32n) | 0, Access.LOAD);
+      }
+      if (pa < 0) return undefined;
+      try { out[i] = this.board.machine.readPhys(pa + Number(a & 0xfffn), 1)[0]; } catch { return undefined; }
+    }
+    return out;
+  }
+
+  /** An unsigned little-endian value of `size` bytes at va (see readVirt). */
+  readValue(h: Hart, va: bigint, size: number): bigint | undefined {
+    const b = this.readVirt(h, va, size);
+    if (b === undefined) return undefined;
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+    return v;
+  }
+
+  /**
+   * Hart h's stack, innermost first: each real frame (unwound with the call frame information, or the frame-pointer
+   * chain where there is none) preceded by the calls inlined into it at its pc. At most `max` frames.
+   */
+  stack(h: Hart, max = 64): EngineFrame[] {
+    const out: EngineFrame[] = [];
+    let pc = h.getPc();
+    let regs: RegisterFile = Array.from({ length: 32 }, (_, i) => h.getX(i));
+    const read = (a: bigint, size: number) => this.readValue(h, a, size);
+    for (let depth = 0; depth < max && out.length < max; depth++) {
+      const m = this.moduleAt(h, depth > 0 ? pc - 1n : pc);
+      const linkPc = m !== undefined ? pc - m.offset : pc;
+      const lookPc = depth > 0 ? linkPc - 1n : linkPc;
+      const inl = m?.dwarf.inlineFramesAt(lookPc) ?? [];
+      if (inl.length === 0) {
+        const sym = this.describe(pc);
+        out.push({ pc, regs, depth, name: sym !== '' ? sym : '0x' + pc.toString(16), source: this.sourceAt(h, depth > 0 ? pc - 1n : pc), module: m, linkPc });
+      }
+      for (const f of inl) {
+        const src = f.location === undefined ? undefined : { ...f.location, file: this.localPath(m!, f.location.file) };
+        out.push({ pc, regs, depth, name: f.name, source: src, module: m, inline: f, linkPc });
+      }
+      if (m === undefined && depth > 0) break;
+      const up = m !== undefined ? m.dwarf.unwind(linkPc, regs, read, depth > 0) : undefined;
+      if (up === undefined) break;
+      if (up.regs[2] !== undefined && regs[2] !== undefined && up.regs[2] < regs[2]) break;   // the stack must not go down
+      if (up.pc === pc && up.regs[2] === regs[2]) break;
+      pc = up.pc;
+      regs = up.regs;
+    }
+    return out.slice(0, max);
+  }
+
+  /** The canonical frame address of the frame with registers `regs` at pc (for DW_OP_call_frame_cfa). */
+  cfaOf(h: Hart, f: EngineFrame): bigint | undefined {
+    if (f.module === undefined) return undefined;
+    return f.module.dwarf.unwind(f.linkPc, f.regs, (a, s) => this.readValue(h, a, s), f.depth > 0)?.cfa;
   }
 
   get harts(): Hart[] { return this.board.machine.harts; }
@@ -79,20 +274,47 @@ export class Engine extends EventEmitter {
     this.pauseRequested = false;
     // A hart standing on a breakpoint runs that instruction first, or it would stop there again at once.
     this.stepOffBreakpoints();
+    this.runLoop(undefined);
+  }
+
+  /**
+   * Runs in chunks until a stop. `temp`: a temporary breakpoint (a return address) with a test of whether this hit
+   * is the one waited for (same frame); when it is, `temp.done` is called instead of a stopped event.
+   */
+  private runLoop(temp: { pc: bigint; hart: Hart; test: () => boolean; done: () => void } | undefined): void {
+    const m = this.board.machine;
+    if (temp !== undefined) m.setBreakpoints([...this.breakpoints, temp.pc]);
+    const endTemp = () => { if (temp !== undefined) m.setBreakpoints(this.breakpoints); };
     const turn = (): void => {
-      if (!this.running) return;
-      const r = this.board.machine.run(CHUNK);
+      if (!this.running) { endTemp(); return; }
+      const r = m.run(CHUNK);
+      if (r.reason === 'breakpoint') {
+        const h = this.harts[r.hart ?? 0], pc = h.getPc();
+        if (temp !== undefined && pc === temp.pc && h === temp.hart && temp.test()) {
+          this.flush(); endTemp(); this.running = false; this.stoppedHart = h.id; temp.done(); return;
+        }
+        if (!(this.breakpoints.includes(pc) && this.breakpointFilter(h, pc))) {
+          // a condition or hit count says to go on (or a logpoint), or a return into another frame: step past it
+          const s = m.stepOverBreakpoint();
+          this.flush();
+          if (s.reason === 'exit') { endTemp(); this.finish(s.exitCode ?? 0); return; }
+          if (this.pauseRequested) { endTemp(); this.running = false; this.emit('stopped', 'pause'); return; }
+          setImmediate(turn);
+          return;
+        }
+      }
       this.flush();
       if (r.reason !== 'limit') this.restoreExitStop();
-      if (r.reason === 'exit') { this.finish(r.exitCode ?? 0); return; }
+      if (r.reason === 'exit') { endTemp(); this.finish(r.exitCode ?? 0); return; }
       if (r.reason === 'breakpoint' || r.reason === 'exit-stop' || r.reason === 'entry-stop') {
+        endTemp();
         this.running = false; this.stoppedHart = r.hart ?? 0;
         this.board.machine.setGuestEntryStop(false);
         this.emit('stopped', r.reason === 'breakpoint' ? 'breakpoint' : r.reason === 'exit-stop' ? 'exit' : 'guest-entry');
         return;
       }
-      if (r.reason === 'halted') { this.running = false; this.emit('stopped', 'halted'); return; }
-      if (this.pauseRequested) { this.running = false; this.emit('stopped', 'pause'); return; }
+      if (r.reason === 'halted') { endTemp(); this.running = false; this.emit('stopped', 'halted'); return; }
+      if (this.pauseRequested) { endTemp(); this.running = false; this.emit('stopped', 'pause'); return; }
       setImmediate(turn);
     };
     setImmediate(turn);
@@ -159,6 +381,16 @@ export class Engine extends EventEmitter {
    */
   stepInstruction(): void {
     if (this.ended || this.running) return;
+    const h = this.harts[this.stoppedHart] ?? this.harts[0];
+    const r = this.stepOne();
+    this.flush();
+    if (r.reason === 'exit') this.finish(r.exitCode ?? 0);
+    else if (r.reason === 'breakpoint' && this.breakpoints.includes(h.getPc())) this.emit('stopped', 'breakpoint');
+    else this.emit('stopped', 'step');
+  }
+
+  /** One instruction as stepInstruction() runs it, without events. */
+  private stepOne(): { reason: string; exitCode?: number } {
     const m = this.board.machine;
     const h = this.harts[this.stoppedHart] ?? this.harts[0];
     const pc = h.getPc();
@@ -181,10 +413,72 @@ export class Engine extends EventEmitter {
       traps = h.trapCount;
       r = m.stepOverBreakpoint();                                       // now the instruction itself
     }
-    this.flush();
-    if (r.reason === 'exit') this.finish(r.exitCode ?? 0);
-    else if (r.reason === 'breakpoint' && this.breakpoints.includes(h.getPc())) this.emit('stopped', 'breakpoint');
-    else this.emit('stopped', 'step');
+    return r;
+  }
+
+  /**
+   * A step by source lines on the stopped hart. 'over': until the pc is at the start of another line (an is_stmt
+   * row) in the same frame, running called functions to their return with a temporary breakpoint at the return
+   * address (hit at the same stack depth); 'into': the same, but stops at the first instruction of a called
+   * function that has line information; 'out': runs to the return address of the current frame (from the call
+   * frame information). Leaving the frame ends a step where it returns. Without line information at the pc it is
+   * an instruction step. Interrupts never end a step (as for instruction steps, unless stepIntoInterrupts).
+   */
+  stepLine(kind: LineStep): void {
+    if (this.ended || this.running) return;
+    const h = this.harts[this.stoppedHart] ?? this.harts[0];
+    const pc0 = h.getPc();
+    const mod = this.moduleAt(h, pc0);
+    const start = mod?.dwarf.sourceAt(pc0 - mod.offset);
+    if (mod === undefined || (start === undefined && kind !== 'out')) { this.stepInstruction(); return; }
+    const fn = mod.dwarf.functionAt(pc0 - mod.offset);
+    const sameFunction = (pc: bigint) => fn !== undefined && fn.ranges.some((r) => r.lo <= pc - mod.offset && pc - mod.offset < r.hi);
+    this.running = true;
+    this.pauseRequested = false;
+    const stop = (reason: StopReason) => { this.running = false; this.flush(); this.emit('stopped', reason); };
+    const runToReturn = (ret: bigint, sp: bigint, then: () => void) => {
+      const priv = h.priv, virt = h.virt;
+      this.runLoop({ pc: ret, hart: h, test: () => h.getX(2) >= sp && h.priv === priv && h.virt === virt, done: () => { this.running = true; then(); } });
+    };
+    if (kind === 'out') {
+      const regs: RegisterFile = Array.from({ length: 32 }, (_, i) => h.getX(i));
+      const up = mod.dwarf.unwind(pc0 - mod.offset, regs, (a, s) => this.readValue(h, a, s));
+      if (up === undefined || up.regs[2] === undefined) { this.running = false; this.stepInstruction(); return; }
+      runToReturn(up.pc, up.regs[2], () => stop('step'));
+      return;
+    }
+    let steps = 0;
+    const lineOf = start!;
+    const turn = (): void => {
+      for (let n = 0; n < 5_000; n++, steps++) {
+        if (!this.running) return;
+        if (this.pauseRequested || steps > 2_000_000) { stop('pause'); return; }
+        const prevPc = h.getPc(), prevRa = h.getX(1), prevSp = h.getX(2);
+        const r = this.stepOne();
+        if (r.reason === 'exit') { this.running = false; this.flush(); this.finish(r.exitCode ?? 0); return; }
+        const pc = h.getPc();
+        if (r.reason === 'breakpoint' && this.breakpoints.includes(pc) && this.breakpointFilter(h, pc)) { stop('breakpoint'); return; }
+        const ra = h.getX(1);
+        const fallThrough = pc === prevPc + 2n || pc === prevPc + 4n;
+        if (!fallThrough && (ra === prevPc + 2n || ra === prevPc + 4n) && ra !== prevRa) {
+          // a call: into a function with lines (step in), else over it to the return
+          const callee = this.moduleAt(h, pc);
+          if (kind === 'into' && callee?.dwarf.sourceAt(pc - callee.offset) !== undefined) { stop('step'); return; }
+          runToReturn(ra, prevSp, () => setImmediate(turn));
+          return;
+        }
+        if (!fallThrough && pc === prevRa) { stop('step'); return; }                 // returned from the frame
+        if (!sameFunction(pc)) { stop('step'); return; }                            // left it another way
+        const m = this.moduleAt(h, pc);
+        const loc = m?.dwarf.sourceAt(pc - m.offset);
+        if (loc !== undefined && m!.dwarf.isStatement(pc - m!.offset)) {
+          if (loc.line !== lineOf.line || loc.file !== lineOf.file) { stop('step'); return; }
+          if (pc < prevPc && pc === loc.address) { stop('step'); return; }       // back to the start of the line (a loop)
+        }
+      }
+      setImmediate(turn);
+    };
+    setImmediate(turn);
   }
 
   /** Ends the session's machine (terminate/disconnect). */

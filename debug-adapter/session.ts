@@ -1,23 +1,24 @@
 // The Debug Adapter Protocol session: maps DAP requests onto the engine and core's public API (the engine knows
-// nothing of DAP). This is the first slice of the adapter: launch, threads (harts, or vCPUs in vm mode), stack
-// frames, registers and CSRs, instruction stepping, continue/pause, memory reads and disassembly by virtual
-// address, evaluate of registers. Breakpoints, DWARF line tables, address-space-qualified memory references and
-// the vmscope/* requests follow (docs/dap.md).
+// nothing of DAP): launch, threads (harts, or vCPUs in vm mode), source, instruction and function breakpoints
+// (conditions, hit counts, logpoints), stack traces and locals from DWARF, line and instruction stepping,
+// registers and CSRs, memory and disassembly in any address space, evaluate, and the vmscope/* requests
+// (docs/dap.md).
 
 import {
-  ContinuedEvent, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, StackFrame, StoppedEvent,
-  TerminatedEvent, Thread,
+  BreakpointEvent, ContinuedEvent, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame,
+  StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
+import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
   Access, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type GuestTranslation, type Hart, PRIV_NAMES, csrName,
-  debugReadCsr, debugTranslate, disassemble, explainTranslation, translateGuestDebug,
+  type ValueView, debugReadCsr, debugTranslate, disassemble, explainTranslation, translateGuestDebug, viewVariable,
 } from '../core';
 import type {
   ExitsArguments, ExitsResult, PageTablesArguments, PageTablesResult, StatsResult, TlbArguments, TlbResult, TranslateArguments,
   TranslateResult,
 } from './protocol';
-import { Engine, type EngineConfig, type StopReason } from './engine';
+import { Engine, type EngineConfig, type EngineFrame, type StopReason, type SymbolFileConfig } from './engine';
 
 /** The launch configuration (package.json gives VS Code its schema). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -33,12 +34,28 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   vms?: number;
   stopOnEntry?: boolean;
   stepIntoInterrupts?: boolean;
+  /** Extra ELFs with DWARF: a path, or { path, vm?, offset? } (offset: a number or '0x…' added to its code addresses). */
+  symbolFiles?: (string | { path: string; vm?: number; offset?: number | string })[];
+}
+
+/** A source breakpoint as the client set it, and where it resolved. */
+interface SourceBreakpoint {
+  id: number;
+  path: string;
+  line: number;
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+  hits: number;
+  addresses: bigint[];
+  /** The line the addresses belong to (the next line with code when the requested one has none). */
+  actualLine?: number;
 }
 
 /** Every launch attribute validate() reads (package.json's launch schema must list them all; the workbench tests check). */
 export const LAUNCH_ATTRIBUTES = Object.keys({
   program: 0, kernel: 0, bios: 0, initrd: 0, append: 0, memory: 0, harts: 0, mode: 0, mmu: 0, vms: 0, stopOnEntry: 0,
-  stepIntoInterrupts: 0,
+  stepIntoInterrupts: 0, symbolFiles: 0,
 } satisfies Record<Exclude<keyof LaunchArguments, keyof DebugProtocol.LaunchRequestArguments>, 0>);
 
 const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7',
@@ -52,6 +69,8 @@ const CSRS = [0x300, 0x301, 0x302, 0x303, 0x304, 0x305, 0x340, 0x341, 0x342, 0x3
 const regsRef = (hart: number) => 1 + 2 * hart, csrsRef = (hart: number) => 2 + 2 * hart;
 
 const hex = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
+/** Variables references of locals and their children start here (handed out per stop). */
+const FIRST_HANDLE = 10_000;
 
 export class VmscopeSession extends LoggingDebugSession {
   private engine: Engine | undefined;
@@ -59,6 +78,12 @@ export class VmscopeSession extends LoggingDebugSession {
   private instructionBps: bigint[] = [];
   private functionNames: string[] = [];
   private exitFilter = 0;
+  /** Source breakpoints by file path (as the client names it). */
+  private sourceBps = new Map<string, SourceBreakpoint[]>();
+  private nextBreakpointId = 1;
+  /** Per stop: each hart's stack, and the children of values shown (variables references from FIRST_HANDLE). */
+  private stacks = new Map<number, EngineFrame[]>();
+  private handles = new Map<number, () => ValueView[]>();
   private configured: () => void = () => undefined;
   private readonly configurationDone = new Promise<void>((res) => { this.configured = res; });
 
@@ -78,6 +103,11 @@ export class VmscopeSession extends LoggingDebugSession {
       supportsEvaluateForHovers: false,
       supportsInstructionBreakpoints: true,
       supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsLoadedSourcesRequest: true,
+      supportsModulesRequest: true,
       supportsExceptionInfoRequest: true,
       // One filter per VM-exit reason: stop when a guest exits to its hypervisor for that reason.
       exceptionBreakpointFilters: EXIT_REASON_IDS.map((id, i) => ({ filter: `exit:${id}`, label: `VM exit: ${EXIT_REASON_NAMES[i]}`, default: false })),
@@ -106,7 +136,11 @@ export class VmscopeSession extends LoggingDebugSession {
       return;
     }
     const engine = this.engine;
+    engine.sourceRoots = [process.cwd()];
+    engine.breakpointFilter = (h, pc) => this.breakpointHit(h, pc);
+    for (const w of engine.moduleWarnings) this.sendEvent(new OutputEvent(`vmscope: DWARF: ${w}\n`, 'console'));
     engine.on('stopped', (reason: StopReason) => {
+      this.resetStopState();
       const r = reason === 'halted' ? 'pause' : reason === 'exit' ? 'exception' : reason === 'guest-entry' ? 'step' : reason;
       const hart = reason === 'breakpoint' || reason === 'exit' || reason === 'guest-entry' ? engine.stoppedHart : 0;
       const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, hart + 1);
@@ -125,10 +159,96 @@ export class VmscopeSession extends LoggingDebugSession {
       this.sendEvent(new TerminatedEvent());
     });
     this.sendResponse(response);
+    // Source breakpoints set before the program was loaded resolve now.
+    for (const bps of this.sourceBps.values()) {
+      for (const bp of bps) { this.resolveSourceBreakpoint(bp); this.sendEvent(new BreakpointEvent('changed', this.breakpointBody(bp))); }
+    }
+    this.applyBreakpoints();
     await this.configurationDone;
     this.applyBreakpoints();
     if (args.stopOnEntry === true) engine.emit('stopped', 'entry');
     else engine.continue();
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const file = args?.source?.path;
+    if (typeof file !== 'string' || file === '') {
+      this.sendErrorResponse(response, 1020, 'setBreakpoints: the source needs a "path"');
+      return;
+    }
+    const list: DebugProtocol.SourceBreakpoint[] = Array.isArray(args.breakpoints) ? args.breakpoints : (args.lines ?? []).map((line) => ({ line }));
+    const old = this.sourceBps.get(file) ?? [];
+    const bps: SourceBreakpoint[] = list.filter((b) => Number.isInteger(b?.line)).map((b) => {
+      const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+      const same = old.find((o) => o.line === b.line && o.condition === str(b.condition) && o.hitCondition === str(b.hitCondition));
+      const bp: SourceBreakpoint = { id: same?.id ?? this.nextBreakpointId++, path: file, line: b.line, condition: str(b.condition),
+        hitCondition: str(b.hitCondition), logMessage: str(b.logMessage), hits: same?.hits ?? 0, addresses: [] };
+      this.resolveSourceBreakpoint(bp);
+      return bp;
+    });
+    this.sourceBps.set(file, bps);
+    this.applyBreakpoints();
+    response.body = { breakpoints: bps.map((bp) => this.breakpointBody(bp)) };
+    this.sendResponse(response);
+  }
+
+  private resolveSourceBreakpoint(bp: SourceBreakpoint): void {
+    const r = this.engine?.resolveLine(bp.path, bp.line);
+    bp.addresses = r?.addresses ?? [];
+    bp.actualLine = r?.line;
+  }
+
+  private breakpointBody(bp: SourceBreakpoint): DebugProtocol.Breakpoint {
+    const source = new Source(path.basename(bp.path), bp.path);
+    if (this.engine === undefined) return { id: bp.id, verified: false, line: bp.line, source, message: 'resolved when the program is loaded' };
+    const hitError = bp.hitCondition !== undefined && parseHitCondition(bp.hitCondition) === undefined;
+    if (hitError) return { id: bp.id, verified: false, line: bp.line, source, message: `bad hit count "${bp.hitCondition}" (use 5, >= 3, > 2, % 2)` };
+    if (bp.addresses.length === 0) return { id: bp.id, verified: false, line: bp.line, source, message: 'no code for this line in the loaded DWARF' };
+    return { id: bp.id, verified: true, line: bp.actualLine, source, instructionReference: '0x' + bp.addresses[0].toString(16) };
+  }
+
+  /**
+   * A hart reached a breakpoint address: stop unless only source breakpoints are there and none of them says to
+   * (condition false, hit count not reached, or a logpoint, which prints its message).
+   */
+  private breakpointHit(h: Hart, pc: bigint): boolean {
+    const e = this.engine!;
+    let stop = this.instructionBps.includes(pc) || this.functionNames.some((n) => e.board.symbolAddress(n) === pc);
+    for (const bps of this.sourceBps.values()) {
+      for (const bp of bps) {
+        if (!bp.addresses.includes(pc)) continue;
+        if (bp.condition !== undefined) {
+          const v = this.evaluate(h, 0, bp.condition);
+          if (typeof v === 'string') {
+            this.sendEvent(new OutputEvent(`vmscope: breakpoint condition "${bp.condition}": ${v}\n`, 'console'));
+            stop = true;
+            continue;
+          }
+          if (v.value === 0n) continue;
+        }
+        bp.hits++;
+        const hc = bp.hitCondition !== undefined ? parseHitCondition(bp.hitCondition) : undefined;
+        if (hc !== undefined && !hc(bp.hits)) continue;
+        if (bp.logMessage !== undefined) {
+          this.resetStopState();
+          const text = bp.logMessage.replace(/\{([^{}]+)\}/g, (_, x: string) => {
+            const v = this.evaluate(h, 0, x);
+            return typeof v === 'string' ? `<${v}>` : v.text;
+          });
+          const ev: DebugProtocol.OutputEvent = new OutputEvent(text + '\n', 'console');
+          const top = this.stackOf(h)[0];
+          if (top?.source !== undefined) {
+            ev.body.source = new Source(path.basename(top.source.file), top.source.file);
+            ev.body.line = top.source.line;
+          }
+          this.sendEvent(ev);
+          continue;
+        }
+        stop = true;
+      }
+    }
+    this.resetStopState();
+    return stop;
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse,
@@ -198,7 +318,9 @@ export class VmscopeSession extends LoggingDebugSession {
     if (e === undefined) return;
     const fns: bigint[] = [];
     for (const n of this.functionNames) { const va = e.board.symbolAddress(n); if (va !== undefined) fns.push(va); }
-    e.setBreakpoints([...this.instructionBps, ...fns]);
+    const lines: bigint[] = [];
+    for (const bps of this.sourceBps.values()) for (const bp of bps) lines.push(...bp.addresses);
+    e.setBreakpoints([...new Set([...this.instructionBps, ...fns, ...lines])]);
     e.setExitFilter(this.exitFilter);
   }
 
@@ -217,22 +339,104 @@ export class VmscopeSession extends LoggingDebugSession {
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const h = this.hartOf(args.threadId);
     if (h === undefined) { this.sendErrorResponse(response, 1002, `no thread ${args.threadId}`); return; }
-    const pc = h.getPc();
-    const sym = this.engine!.describe(pc);
+    const frames = this.stackOf(h);
     const mode = `${h.virt ? 'V' : ''}${PRIV_NAMES[h.priv]}`;
-    const frame = new StackFrame(h.id * 1000, `${sym !== '' ? sym : hex(pc)} [${mode}]`);
-    frame.instructionPointerReference = '0x' + pc.toString(16);
-    response.body = { stackFrames: [frame], totalFrames: 1 };
+    const startFrame = Number.isInteger(args.startFrame) ? args.startFrame! : 0;
+    const levels = Number.isInteger(args.levels) && args.levels! > 0 ? args.levels! : frames.length;
+    response.body = {
+      stackFrames: frames.slice(startFrame, startFrame + levels).map((f, k) => {
+        const i = startFrame + k;
+        const sf: DebugProtocol.StackFrame = new StackFrame(h.id * 1000 + i, i === 0 ? `${f.name} [${mode}]` : f.name);
+        sf.instructionPointerReference = '0x' + f.pc.toString(16);
+        let line = f.source?.line;
+        // stopped on a source breakpoint: its line (the first rows of a function often name the '{' line)
+        if (i === 0 && f.source !== undefined) {
+          for (const bps of this.sourceBps.values()) {
+            const bp = bps.find((b) => b.addresses.includes(f.pc) && b.actualLine !== undefined);
+            if (bp !== undefined && this.engine!.sourceAt(h, f.pc)?.file === f.source.file) line = bp.actualLine;
+          }
+        }
+        if (f.source !== undefined && line !== undefined && line > 0) {
+          sf.source = new Source(path.basename(f.source.file), f.source.file);
+          sf.line = line;
+          sf.column = Math.max(1, f.source.column);
+        }
+        if (f.module !== undefined) sf.moduleId = f.module.id;
+        return sf;
+      }),
+      totalFrames: frames.length,
+    };
     this.sendResponse(response);
+  }
+
+  /** Hart h's stack at this stop (computed once per stop). */
+  private stackOf(h: Hart): EngineFrame[] {
+    let s = this.stacks.get(h.id);
+    if (s === undefined) {
+      s = this.engine?.stack(h) ?? [];
+      if (s.length === 0) s = [{ pc: h.getPc(), regs: [], depth: 0, name: this.engine?.describe(h.getPc()) || hex(h.getPc()), linkPc: h.getPc() }];
+      this.stacks.set(h.id, s);
+    }
+    return s;
+  }
+
+  /** Forgets what was computed for the last stop (stacks, value handles). */
+  private resetStopState(): void {
+    this.stacks.clear();
+    this.handles.clear();
+  }
+
+  private frameOf(frameId: number): { h: Hart; frame: EngineFrame | undefined } | undefined {
+    const h = this.engine?.harts[Math.floor(frameId / 1000)];
+    if (h === undefined) return undefined;
+    return { h, frame: this.stackOf(h)[frameId % 1000] };
+  }
+
+  /** The views of a frame's parameters and locals (empty without DWARF variables at its pc). */
+  private localsOf(h: Hart, f: EngineFrame | undefined): ValueView[] {
+    const e = this.engine!;
+    if (f?.inline === undefined || f.module === undefined) return [];
+    const d = f.module.dwarf, pc = f.depth > 0 ? f.linkPc - 1n : f.linkPc;
+    const read = (a: bigint, size: number) => e.readValue(h, a, size);
+    const reg = (n: number) => (n === 0 ? 0n : f.regs[n]);
+    return d.variables(f.inline).map((v) => viewVariable(v.name, v.type,
+      d.locate(v, f.inline!, pc, { reg, read, cfa: () => e.cfaOf(h, f) }), reg, (a, n) => e.readVirt(h, a, n)));
+  }
+
+  private handleFor(children: () => ValueView[]): number {
+    const ref = FIRST_HANDLE + this.handles.size;
+    this.handles.set(ref, children);
+    return ref;
+  }
+
+  private toVariable(v: ValueView): DebugProtocol.Variable {
+    return {
+      name: v.name, value: v.value, type: v.type, variablesReference: v.children !== undefined ? this.handleFor(v.children) : 0,
+      memoryReference: v.address !== undefined ? '0x' + v.address.toString(16) : undefined,
+    };
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const hart = Math.floor(args.frameId / 1000);
-    response.body = { scopes: [new Scope('Registers', regsRef(hart), false), new Scope('CSRs', csrsRef(hart), true)] };
+    const scopes: DebugProtocol.Scope[] = [];
+    const at = this.frameOf(args.frameId);
+    if (at !== undefined && at.frame?.inline !== undefined && at.frame.inline.scopes.length > 0) {
+      const locals = this.localsOf(at.h, at.frame);
+      if (locals.length > 0) scopes.push(new Scope('Locals', this.handleFor(() => locals), false));
+    }
+    scopes.push(new Scope('Registers', regsRef(hart), false), new Scope('CSRs', csrsRef(hart), true));
+    response.body = { scopes };
     this.sendResponse(response);
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    if (args.variablesReference >= FIRST_HANDLE) {
+      const children = this.handles.get(args.variablesReference);
+      if (children === undefined) { this.sendErrorResponse(response, 1003, `no variables ${args.variablesReference} (values are kept until the next run)`); return; }
+      response.body = { variables: children().map((v) => this.toVariable(v)) };
+      this.sendResponse(response);
+      return;
+    }
     const hart = Math.floor((args.variablesReference - 1) / 2);
     const h = this.engine?.harts[hart];
     if (h === undefined) { this.sendErrorResponse(response, 1003, `no variables ${args.variablesReference}`); return; }
@@ -254,6 +458,7 @@ export class VmscopeSession extends LoggingDebugSession {
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
+    this.resetStopState();
     this.engine?.continue();
   }
 
@@ -262,19 +467,41 @@ export class VmscopeSession extends LoggingDebugSession {
     this.engine?.pause();
   }
 
-  protected override nextRequest(response: DebugProtocol.NextResponse): void {
-    this.step(response);
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.step(response, args?.granularity === 'instruction' ? undefined : 'over');
   }
 
-  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
-    this.step(response);
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.step(response, args?.granularity === 'instruction' ? undefined : 'into');
   }
 
-  /** Instruction steps (line stepping needs DWARF line tables, which follow). */
-  private step(response: DebugProtocol.Response): void {
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.step(response, 'out');
+  }
+
+  /** A line step (where the pc has line information; an instruction step elsewhere) or an instruction step. */
+  private step(response: DebugProtocol.Response, kind: 'over' | 'into' | 'out' | undefined): void {
     this.sendResponse(response);
     this.sendEvent(new ContinuedEvent(1, true));
-    this.engine?.stepInstruction();
+    this.resetStopState();
+    if (kind === undefined) this.engine?.stepInstruction();
+    else this.engine?.stepLine(kind);
+  }
+
+  protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
+    response.body = { sources: (this.engine?.sourceFiles() ?? []).map((f) => new Source(path.basename(f), f)) };
+    this.sendResponse(response);
+  }
+
+  /** `modules` (dispatched through customRequest: the base class has no handler for it): the ELFs with DWARF. */
+  private modulesRequest(response: DebugProtocol.ModulesResponse): void {
+    const modules = (this.engine?.modules ?? []).map((m): DebugProtocol.Module => ({
+      id: m.id, name: m.name, path: m.path, symbolStatus: m.dwarf.hasLines ? 'DWARF loaded' : 'call frame information only',
+      addressRange: m.offset !== 0n ? '0x' + m.offset.toString(16) : undefined,
+      version: m.vm !== undefined ? `vm${m.vm}` : undefined,
+    }));
+    response.body = { modules, totalModules: modules.length };
+    this.sendResponse(response);
   }
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
@@ -326,23 +553,69 @@ export class VmscopeSession extends LoggingDebugSession {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    const h = this.engine?.harts[args.frameId !== undefined ? Math.floor(args.frameId / 1000) : 0];
-    const name = args.expression.trim();
-    const x = ABI.indexOf(name), xn = /^x(\d+)$/.exec(name);
-    let v: bigint | undefined;
-    if (h !== undefined) {
-      if (name === 'pc') v = h.getPc();
-      else if (x >= 0) v = h.getX(x);
-      else if (xn !== null && Number(xn[1]) < 32) v = h.getX(Number(xn[1]));
-      else { const n = CSRS.find((c) => csrName(c) === name); if (n !== undefined) v = debugReadCsr(h, n); }
+    const frameId = args.frameId ?? 0;
+    const h = this.engine?.harts[Math.floor(frameId / 1000)];
+    const text = String(args.expression ?? '').trim();
+    // A variable by name shows as in the Locals scope (members and elements expandable).
+    const local = h !== undefined ? this.localsOf(h, this.stackOf(h)[frameId % 1000]).find((v) => v.name === text) : undefined;
+    if (local !== undefined) {
+      const v = this.toVariable(local);
+      response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
+      this.sendResponse(response);
+      return;
     }
-    if (v === undefined) { this.sendErrorResponse(response, 1006, `cannot evaluate '${name}' (registers and CSRs by name)`); return; }
-    response.body = { result: hex(v), variablesReference: 0 };
+    const r = h === undefined ? 'no program is running' : this.evaluate(h, frameId % 1000, text);
+    if (typeof r === 'string') {
+      this.sendErrorResponse(response, 1006, `cannot evaluate '${text}': ${r} (registers, CSRs, locals, numbers, C operators, *(u32 *)addr)`);
+      return;
+    }
+    response.body = { result: hex(r.value), variablesReference: 0 };
     this.sendResponse(response);
+  }
+
+  /**
+   * Evaluates a C-like expression on hart h in frame `frameIndex`: numbers, registers (pc, x5, a0, fp), CSRs by
+   * name, scalar locals and parameters, memory (`*addr` reads 8 bytes, `*(u32 *)addr` 4), with C's operators.
+   * Nothing is changed by evaluating. Returns the value and its text for logpoints, or why it failed.
+   */
+  private evaluate(h: Hart, frameIndex: number, text: string): { value: bigint; text: string } | string {
+    const e = this.engine!;
+    const frame = this.stackOf(h)[frameIndex];
+    let locals: ValueView[] | undefined;
+    const ident = (name: string): bigint | undefined => {
+      if (frameIndex === 0 || frame === undefined) {
+        if (name === 'pc') return h.getPc();
+        const x = name === 'fp' ? 8 : ABI.indexOf(name), xn = /^x(\d+)$/.exec(name);
+        if (x >= 0) return h.getX(x);
+        if (xn !== null && Number(xn[1]) < 32) return h.getX(Number(xn[1]));
+      } else {
+        if (name === 'pc') return frame.pc;
+        const x = name === 'fp' ? 8 : ABI.indexOf(name), xn = /^x(\d+)$/.exec(name);
+        const n = x >= 0 ? x : xn !== null && Number(xn[1]) < 32 ? Number(xn[1]) : -1;
+        if (n >= 0) return frame.regs[n];
+      }
+      const csr = csrByName().get(name);
+      if (csr !== undefined) return debugReadCsr(h, csr);
+      locals ??= this.localsOf(h, frame);
+      const l = locals.find((v) => v.name === name);
+      if (l !== undefined && /^-?\d+|^0x[0-9a-f]+|^true|^false/.test(l.value)) {
+        const m = /^(-?\d+|0x[0-9a-f]+|true|false)/.exec(l.value)!;
+        return m[1] === 'true' ? 1n : m[1] === 'false' ? 0n : BigInt.asUintN(64, BigInt(m[1]));
+      }
+      return undefined;
+    };
+    const value = evaluateExpression(text, ident, (a, size) => e.readValue(h, a, size));
+    if (typeof value === 'string') return value;
+    const single = /^[A-Za-z_]\w*$/.test(text);
+    const isRegister = single && (text === 'pc' || ABI.includes(text) || /^x\d+$/.test(text) || csrByName().has(text));
+    let out = isRegister ? '0x' + value.toString(16) : BigInt.asIntN(64, value).toString();
+    if (single && !isRegister) { locals ??= this.localsOf(h, frame); out = locals.find((v) => v.name === text)?.value ?? out; }
+    return { value, text: out };
   }
 
   /** The vmscope/* requests (debug-adapter/protocol.ts). */
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'modules') { this.modulesRequest(response as DebugProtocol.ModulesResponse); return; }
     const e = this.engine;
     if (e === undefined) { this.sendErrorResponse(response, 1010, `${command}: no program is running`); return; }
     const m = e.board.machine;
@@ -611,8 +884,151 @@ export function validate(a: LaunchArguments): EngineConfig {
   if (a.stepIntoInterrupts !== undefined && typeof a.stepIntoInterrupts !== 'boolean') {
     throw new Error('"stepIntoInterrupts" must be true or false');
   }
+  const symbolFiles: SymbolFileConfig[] = [];
+  if (a.symbolFiles !== undefined) {
+    if (!Array.isArray(a.symbolFiles)) throw new Error('"symbolFiles" must be an array of paths or { "path", "vm"?, "offset"? }');
+    for (const [i, f] of a.symbolFiles.entries()) {
+      const where = `"symbolFiles"[${i}]`;
+      if (typeof f === 'string') { symbolFiles.push({ path: f }); continue; }
+      if (typeof f !== 'object' || f === null || typeof f.path !== 'string') throw new Error(`${where} must be a path or an object with a "path"`);
+      if (f.vm !== undefined && (mode !== 'vm' || !Number.isInteger(f.vm) || f.vm < 0 || f.vm >= vms)) {
+        throw new Error(`${where}: "vm" must be a VM index from 0 to ${vms - 1} (and "mode" must be "vm")`);
+      }
+      let offset = 0n;
+      if (f.offset !== undefined) {
+        const o = typeof f.offset === 'number' && Number.isSafeInteger(f.offset) ? BigInt(f.offset)
+          : typeof f.offset === 'string' && /^(0x[0-9a-fA-F]+|-?\d+)$/.test(f.offset.trim()) ? BigInt(f.offset.trim()) : undefined;
+        if (o === undefined) throw new Error(`${where}: "offset" must be a number or a "0x…" string`);
+        offset = o;
+      }
+      symbolFiles.push({ path: f.path, vm: f.vm, offset });
+    }
+  }
   return {
     program, kernel, bios, initrd: str('initrd'), append: str('append'), memory: mode === 'vm' && a.memory === undefined ? vms * 128 * (1 << 20) + (64 << 20) : memory,
-    harts, mode, mmu, vms, stepIntoInterrupts: a.stepIntoInterrupts,
+    harts, mode, mmu, vms, stepIntoInterrupts: a.stepIntoInterrupts, symbolFiles,
   };
+}
+
+/** CSR numbers by name (every CSR the disassembler names). */
+let csrNames: Map<string, number> | undefined;
+function csrByName(): Map<string, number> {
+  if (csrNames === undefined) {
+    csrNames = new Map();
+    for (let n = 0; n < 0x1000; n++) { const name = csrName(n); if (!/^0x|^csr/.test(name)) csrNames.set(name, n); }
+  }
+  return csrNames;
+}
+
+/** A hit count condition: '5' or '== 5' (exactly the 5th hit), '>= 3', '> 2', '< 4', '<= 4', '% 2' (every 2nd). */
+export function parseHitCondition(text: string): ((hits: number) => boolean) | undefined {
+  const m = /^\s*(>=|<=|==|>|<|%)?\s*(\d+)\s*$/.exec(text);
+  if (m === null) return undefined;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '>=': return (h) => h >= n;
+    case '>': return (h) => h > n;
+    case '<=': return (h) => h <= n;
+    case '<': return (h) => h < n;
+    case '%': return n === 0 ? undefined : (h) => h % n === 0;
+    default: return (h) => h === n;
+  }
+}
+
+const SIZES: Record<string, number> = {
+  u8: 1, i8: 1, char: 1, uint8_t: 1, int8_t: 1, u16: 2, i16: 2, short: 2, uint16_t: 2, int16_t: 2, u32: 4, i32: 4, int: 4,
+  unsigned: 4, uint32_t: 4, int32_t: 4, u64: 8, i64: 8, long: 8, uint64_t: 8, int64_t: 8, uintptr_t: 8, size_t: 8,
+};
+
+/**
+ * Evaluates a C-like integer expression (64-bit, comparisons signed): literals, identifiers through `ident`,
+ * unary - ! ~ and * (memory: `*(u32 *)expr` reads 4 bytes, `*expr` 8), binary * / % + - << >> < <= > >= == != & ^ |
+ * && ||, parentheses. Returns the value or why it failed.
+ */
+export function evaluateExpression(text: string, ident: (name: string) => bigint | undefined,
+  read: (address: bigint, size: number) => bigint | undefined): bigint | string {
+  const tokens = text.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||\S/g) ?? [];
+  let i = 0;
+  const u = (v: bigint) => BigInt.asUintN(64, v), sg = (v: bigint) => BigInt.asIntN(64, v);
+  class Fail extends Error {}
+  const peek = () => tokens[i];
+  const expect = (t: string) => { if (tokens[i] !== t) throw new Fail(`expected '${t}'`); i++; };
+  const LEVELS: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '<=', '>', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  const binary = (level: number): bigint => {
+    if (level === LEVELS.length) return unary();
+    let a = binary(level + 1);
+    while (LEVELS[level].includes(peek())) {
+      const op = tokens[i++];
+      const b = binary(level + 1);
+      switch (op) {
+        case '||': a = a !== 0n || b !== 0n ? 1n : 0n; break;
+        case '&&': a = a !== 0n && b !== 0n ? 1n : 0n; break;
+        case '|': a = a | b; break;
+        case '^': a = a ^ b; break;
+        case '&': a = a & b; break;
+        case '==': a = a === b ? 1n : 0n; break;
+        case '!=': a = a !== b ? 1n : 0n; break;
+        case '<': a = sg(a) < sg(b) ? 1n : 0n; break;
+        case '<=': a = sg(a) <= sg(b) ? 1n : 0n; break;
+        case '>': a = sg(a) > sg(b) ? 1n : 0n; break;
+        case '>=': a = sg(a) >= sg(b) ? 1n : 0n; break;
+        case '<<': a = u(a << (b & 63n)); break;
+        case '>>': a = a >> (b & 63n); break;
+        case '+': a = u(a + b); break;
+        case '-': a = u(a - b); break;
+        case '*': a = u(a * b); break;
+        case '/': case '%': {
+          if (b === 0n) throw new Fail('division by zero');
+          a = u(op === '/' ? sg(a) / sg(b) : sg(a) % sg(b));
+          break;
+        }
+      }
+    }
+    return a;
+  };
+  const unary = (): bigint => {
+    const t = peek();
+    if (t === '-') { i++; return u(-unary()); }
+    if (t === '!') { i++; return unary() === 0n ? 1n : 0n; }
+    if (t === '~') { i++; return u(~unary()); }
+    if (t === '*') {
+      i++;
+      let size = 8;
+      // a cast to a pointer type: *(u32 *)expr
+      if (peek() === '(' && tokens[i + 1] !== undefined && (tokens[i + 1] in SIZES || tokens[i + 1] === 'unsigned')) {
+        i++;
+        const words: string[] = [];
+        while (peek() !== undefined && peek() !== '*' && peek() !== ')') words.push(tokens[i++]);
+        expect('*');
+        expect(')');
+        const key = words.filter((w) => w !== 'unsigned' && w !== 'signed' && w !== 'const' && w !== 'volatile').pop() ?? 'int';
+        size = SIZES[key] ?? 8;
+      }
+      const a = unary();
+      const v = read(a, size);
+      if (v === undefined) throw new Fail(`memory at 0x${a.toString(16)} is not readable`);
+      return v;
+    }
+    return primary();
+  };
+  const primary = (): bigint => {
+    const t = tokens[i++];
+    if (t === undefined) throw new Fail('incomplete expression');
+    if (t === '(') { const v = binary(0); expect(')'); return v; }
+    if (/^0x/i.test(t) || /^\d+$/.test(t)) return u(BigInt(t));
+    if (/^[A-Za-z_]/.test(t)) {
+      const v = ident(t);
+      if (v === undefined) throw new Fail(`no register, CSR or scalar variable '${t}'`);
+      return v;
+    }
+    throw new Fail(`unexpected '${t}'`);
+  };
+  try {
+    if (tokens.length === 0) return 'empty expression';
+    const v = binary(0);
+    if (i < tokens.length) return `unexpected '${tokens[i]}'`;
+    return v;
+  } catch (e) {
+    return e instanceof Fail ? e.message : String(e);
+  }
 }
