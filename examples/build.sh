@@ -63,7 +63,8 @@ build virtio-blk $COMMON_M virtio/blktest.c
 build dwarf4 -gdwarf-4 $COMMON_M dwarf4/dwarf4.c
 # The teaching kernel: its own entry and linker script (linked at 0x8020_0000 for OpenSBI), no common runtime.
 build minikernel -Tminikernel/link.ld minikernel/entry.S minikernel/console.c minikernel/sbi.c minikernel/vm.c \
-  minikernel/virtio.c minikernel/main.c minikernel/user_primes.c minikernel/user_collatz.c minikernel/user_disk.c
+  minikernel/virtio.c minikernel/main.c minikernel/user_primes.c minikernel/user_collatz.c minikernel/user_disk.c \
+  minikernel/copyengine.c
 build minivisor $MINIVISOR
 
 for src in bench/*.c; do

@@ -53,7 +53,7 @@ static uint64_t rdtime(void)
 static void sfence_vma_asid(unsigned asid) { __asm__ __volatile__("sfence.vma zero, %0" :: "r"(asid) : "memory"); }
 
 /* FNV-1a, 32 bits: a short fingerprint of a sector. */
-static uint32_t fnv1a(const uint8_t *p, size_t n)
+uint32_t fnv1a(const uint8_t *p, size_t n)
 {
   uint32_t h = 0x811c9dc5u;
   for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x01000193u;
@@ -233,6 +233,7 @@ void kmain(unsigned long hartid, unsigned long dtb)
     have_disk = 0;
     kprintf("minikernel: no disk\n");
   }
+  copy_engine_selftest(dtb);
 
   for (int i = 0; i < NPROC; i++) create_process(i);
   turn = 1;

@@ -89,6 +89,10 @@ int blk_init(void);                           /* 1 when a disk was found and set
 int blk_read(uint64_t sector, uint8_t *buf);  /* 0 on success */
 uint64_t blk_capacity(void);
 
+/* ---- copyengine.c: the DMA copy engine, when the device tree names one ---- */
+void copy_engine_selftest(unsigned long dtb);
+uint32_t fnv1a(const uint8_t *p, size_t n);   /* main.c */
+
 /* ---- main.c: processes ---- */
 /* Registers of a user process while it is not running: x0..x31 (x0 unused) and its pc. */
 struct trapframe {

@@ -17,7 +17,7 @@ describe('CLI options', () => {
       '-m', '512M', '--smp', '4', '--max-insns', '1_000_000', '--timeout', '2.5', '--trace', 'insn,trap', '--trace-file', 't.log', '--stats']);
     assert.equal(c.name, 'run');
     assert.deepEqual({ ...c.run }, {
-      bios: 'fw.elf', kernel: 'Image', append: 'console=ttyS0', initrd: 'i.cpio', drives: [], memory: 512 << 20, smp: 4,
+      bios: 'fw.elf', kernel: 'Image', append: 'console=ttyS0', initrd: 'i.cpio', drives: [], copyEngine: false, assign: [], memory: 512 << 20, smp: 4,
       maxInsns: 1_000_000, timeout: 2.5, trace: ['insn', 'trap'], traceFile: 't.log', stats: true,
       mode: 'bare', mmu: 'nested', vms: 1, vmMemory: 128 << 20, memorySet: true,
     });
@@ -36,6 +36,9 @@ describe('CLI options', () => {
     assert.throws(() => parseArgs(['run', '--mode', 'vm', '--bios', 'default', '--kernel', 'k']), /--bios cannot be used/);
     assert.throws(() => parseArgs(['run', '--mode', 'vm', '--vms', '3', '--smp', '3', 'k.elf']), /at most 8 vCPUs/);
     assert.equal(parseArgs(['run', '--mode', 'vm', '--drive', 'd.img', 'k.elf']).run.drives.length, 1, 'disks go to the first VM');
+    assert.deepEqual(parseArgs(['run', '--mode', 'vm', '--vms', '2', '--assign', 'copy-engine=vm1', 'k.elf']).run.assign,
+      [{ device: 'copy-engine', vm: 1 }]);
+    assert.equal(parseArgs(['run', '--device', 'copy-engine', 'k.elf']).run.copyEngine, true);
   });
 
   const bad: [string[], RegExp][] = [
@@ -49,6 +52,12 @@ describe('CLI options', () => {
     [['run', 'a.elf', '--bogus'], /unknown option '--bogus'/],
     [['run', 'a.elf', '--kernel', 'k'], /either a program or --kernel/],
     [['dumpdtb'], /give the output file/],
+    [['run', 'a.elf', '--assign', 'copy-engine=vm0'], /--assign gives devices to VMs: it needs --mode vm/],
+    [['run', '--mode', 'vm', 'a.elf', '--assign', 'copy-engine=vm1'], /there is 1 VM \(vm0\)/],
+    [['run', '--mode', 'vm', 'a.elf', '--assign', 'nic=vm0'], /'nic' cannot be assigned/],
+    [['run', '--mode', 'vm', 'a.elf', '--assign', 'copy-engine'], /is not DEVICE=vmN/],
+    [['run', '--mode', 'vm', '--vms', '2', 'a.elf', '--assign', 'copy-engine=vm0', '--assign', 'copy-engine=vm1'], /assigned twice/],
+    [['run', '--mode', 'vm', 'a.elf', '--device', 'copy-engine'], /--assign copy-engine=vmN/],
   ];
   for (const [argv, re] of bad) {
     it(`rejects ${argv.join(' ')}`, () => {

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { VirtBoard } from '../../core/board/virt';
+import { IOMMU_BASE, VirtBoard } from '../../core/board/virt';
 import { GUEST_RAM_BASE, type MmuMode, Vmm } from '../../core/vmm/vmm';
 import { ExitHandling, ExitReason } from '../../core/vmm/exits';
 import { MemoryBlockBackend } from '../../core/devices/virtio/blk';
@@ -159,6 +159,39 @@ describe('built-in VMM: the minikernel as a guest', function () {
       assert.equal(board.machine.run(100_000_000).exitCode, 0);
       vmm.flushConsoles();
       assert.equal(out, bareOut, mmu);
+    }
+  });
+
+  it('an assigned copy engine: the guest driver copies through the IOMMU with guest physical addresses; a DMA past its RAM is refused and recorded', () => {
+    let bareOut = '';
+    const bb = new VirtBoard({ memorySize: 128 * MiB, harts: 1, copyEngine: true, host: { consoleWrite: (b) => { bareOut += Buffer.from(b).toString('latin1'); } } });
+    bb.load({ kernel: file('minikernel.elf'), builtinSbi: true });
+    assert.equal(bb.machine.run(100_000_000).exitCode, 0);
+    bb.uart.flush();
+    assert.match(bareOut, /minikernel: copy engine at 0x10010000: copied 10000 bytes across pages, fnv1a 0x[0-9a-f]{8}, identical\r?\n/);
+    assert.match(bareOut, /minikernel: copy engine: DMA to 0x88001000 refused \(fault address 0x88001000, 0 bytes moved\)/);
+    // Bare: untranslated, and the address is not RAM: a write access fault (no fault queue is set up to take it).
+    assert.deepEqual(bb.iommu.faultLog().map((f) => [f.cause, f.iotval, f.record]), [[7, 0x8800_1000, 'off']]);
+    for (const mmu of ['nested', 'shadow'] as const) {
+      let out = '';
+      const board = new VirtBoard({ memorySize: 192 * MiB, harts: 1, copyEngine: true, host: { consoleWrite: () => undefined } });
+      const vmm = new Vmm(board.machine, [{ kernel: file('minikernel.elf'), memory: 128 * MiB, vcpus: 1, mmu, assign: [board.assignable('copy-engine')] }], {
+        console: (_vm, b) => { out += Buffer.from(b).toString('latin1'); }, exit: (code) => board.machine.requestExit(code),
+      }, { device: board.iommu, base: IOMMU_BASE });
+      vmm.boot();
+      assert.equal(board.machine.run(100_000_000).exitCode, 0);
+      vmm.flushConsoles();
+      assert.equal(out, bareOut, mmu);
+      // The copy went through the VM's G-stage table; the refused one is one guest-page fault record (write, cause 23).
+      assert.ok(board.iommu.stats.iotlbMisses > 0 && board.iommu.stats.dmaBytes >= 2 * 10000, mmu);
+      assert.equal(vmm.iommuFaultCount, 1, mmu);
+      const f = vmm.iommuFaults[0];
+      assert.equal(f.vm, 0);
+      assert.equal(f.fault.cause, 23);
+      assert.equal(f.fault.iotval, 0x8800_1000);
+      assert.equal(board.copyEngine!.transfers, 2);
+      // The registers were mapped straight through: no MMIO exit touched the engine.
+      assert.ok(board.machine.exits.list(0, 100000).every((e) => e.reason !== ExitReason.MMIO || e.gpa < 0x1001_0000 || e.gpa >= 0x1001_1000));
     }
   });
 
