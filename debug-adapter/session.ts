@@ -11,32 +11,19 @@ import {
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Access, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type GuestTranslation, type Hart, PRIV_NAMES, csrName,
-  type ValueView, debugReadCsr, debugTranslate, disassemble, explainTranslation, translateGuestDebug, viewVariable,
+  EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, PRIV_NAMES, csrName, type ValueView, debugReadCsr,
+  disassemble, viewVariable,
 } from '../core';
 import type {
-  ExitsArguments, ExitsResult, PageTablesArguments, PageTablesResult, StatsResult, TlbArguments, TlbResult, TranslateArguments,
-  TranslateResult,
+  ExitsArguments, ExitsResult, PageTablesArguments, StatsResult, TlbArguments, TlbResult, TranslateArguments,
 } from './protocol';
-import { Engine, type EngineConfig, type EngineFrame, type StopReason, type SymbolFileConfig } from './engine';
+import { Engine, type EngineConfig, type EngineFrame, type StopReason } from './engine';
+import { type LaunchArguments, validate } from './launch';
+import { csrByName, evaluateExpression, parseHitCondition } from './expr';
+import { memoryReference, pageTable, parseAddress, pteFlags, translateFor } from './inspect';
 
-/** The launch configuration (package.json gives VS Code its schema). */
-export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
-  program?: string;
-  kernel?: string;
-  bios?: string;
-  initrd?: string;
-  append?: string;
-  memory?: string | number;
-  harts?: number;
-  mode?: string;
-  mmu?: string;
-  vms?: number;
-  stopOnEntry?: boolean;
-  stepIntoInterrupts?: boolean;
-  /** Extra ELFs with DWARF: a path, or { path, vm?, offset? } (offset: a number or '0x…' added to its code addresses). */
-  symbolFiles?: (string | { path: string; vm?: number; offset?: number | string })[];
-}
+export { LAUNCH_ATTRIBUTES } from './launch';
+export type { LaunchArguments } from './launch';
 
 /** A source breakpoint as the client set it, and where it resolved. */
 interface SourceBreakpoint {
@@ -51,12 +38,6 @@ interface SourceBreakpoint {
   /** The line the addresses belong to (the next line with code when the requested one has none). */
   actualLine?: number;
 }
-
-/** Every launch attribute validate() reads (package.json's launch schema must list them all; the workbench tests check). */
-export const LAUNCH_ATTRIBUTES = Object.keys({
-  program: 0, kernel: 0, bios: 0, initrd: 0, append: 0, memory: 0, harts: 0, mode: 0, mmu: 0, vms: 0, stopOnEntry: 0,
-  stepIntoInterrupts: 0, symbolFiles: 0,
-} satisfies Record<Exclude<keyof LaunchArguments, keyof DebugProtocol.LaunchRequestArguments>, 0>);
 
 const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7',
   's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
@@ -505,7 +486,7 @@ export class VmscopeSession extends LoggingDebugSession {
   }
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
-    const ref = this.reference(args.memoryReference);
+    const ref = memoryReference(this.engine!, args.memoryReference);
     const count = args.count;
     if (typeof ref === 'string' || !Number.isSafeInteger(count) || count < 0 || count > 1 << 20) {
       this.sendErrorResponse(response, 1004, `readMemory: bad memoryReference or count (${args.memoryReference}, ${args.count})` +
@@ -526,7 +507,7 @@ export class VmscopeSession extends LoggingDebugSession {
   }
 
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
-    const ref = this.reference(args.memoryReference);
+    const ref = memoryReference(this.engine!, args.memoryReference);
     if (typeof ref === 'string' || !Number.isSafeInteger(args.instructionCount) || args.instructionCount < 0 || args.instructionCount > 10_000) {
       this.sendErrorResponse(response, 1005, `disassemble: bad memoryReference or instructionCount`);
       return;
@@ -699,336 +680,5 @@ export class VmscopeSession extends LoggingDebugSession {
 
   private hartOf(threadId: number): Hart | undefined {
     return this.engine?.harts[threadId - 1];
-  }
-
-  /**
-   * A memory reference that names its address space: `hpa:0x…` (host physical), `gpa:vm0:0x…` (a VM's guest
-   * physical memory; without the VMM, `gpa:0x…` through hart 0's G stage), `gva:vm0:0x…` (a VM's guest virtual
-   * addresses through its first vCPU's current translation), or a bare `0x…` (what hart 0 sees now). Returns the
-   * address and a byte reader (-1: nothing there), or why the reference is bad. Nothing is changed by reading.
-   */
-  private reference(text: string): { base: bigint; read: (a: bigint) => number } | string {
-    const e = this.engine!;
-    const m = /^(?:(hpa|gpa|gva):(?:vm(\d+):)?)?(0x[0-9a-fA-F]+|\d+)$/.exec(String(text).trim());
-    if (m === null) return 'use 0x…, hpa:0x…, gpa:vmN:0x… or gva:vmN:0x…';
-    const base = BigInt(m[3]);
-    if (base >= 1n << 64n) return 'address wider than 64 bits';
-    const machine = e.board.machine;
-    const phys = (pa: number) => { try { return machine.readPhys(pa, 1)[0]; } catch { return -1; } };
-    // Translate once per page: `toPa` gives the page's physical base for an address in it (or -1).
-    const pageReader = (toPa: (page: bigint) => number) => {
-      let lastPage = -1n, lastPa = -1;
-      return (a: bigint): number => {
-        const page = a & ~0xfffn;
-        if (page !== lastPage) { lastPage = page; lastPa = toPa(page); }
-        return lastPa < 0 ? -1 : phys(lastPa + Number(a & 0xfffn));
-      };
-    };
-    const space = m[1];
-    if (space === undefined) {
-      const h0 = e.harts[0];
-      return { base, read: pageReader((page) => debugTranslate(h0, Number(page & 0xffffffffn) | 0, Number(page >> 32n) | 0, Access.LOAD)) };
-    }
-    if (space === 'hpa') return { base, read: (a) => (a < 1n << 53n ? phys(Number(a)) : -1) };
-    const vmIndex = m[2] !== undefined ? Number(m[2]) : 0;
-    const vm = e.vmm?.vms[vmIndex];
-    if (e.vmm !== undefined && vm === undefined) return `no vm${vmIndex}`;
-    if (space === 'gpa') {
-      if (vm !== undefined) {
-        // Guest RAM through the pmap: a page the guest never touched reads as zero.
-        return { base, read: (a) => {
-          if (a >= 1n << 53n || !vm.pmap.contains(Number(a))) return -1;
-          const hpa = vm.pmap.hostAddr(Number(a), false);
-          return hpa < 0 ? 0 : phys(hpa);
-        } };
-      }
-      const h = e.harts[0];
-      return { base, read: pageReader((page) => {
-        const t = translateGuestDebug(h.ptePort, { vsMode: 0, vsRootPpn: 0, gMode: h.hgatpMode, gRootPpn: h.hgatpPpn, va: page, access: 'load', priv: 'S' });
-        return t.ok && t.pa !== undefined ? Number(t.pa) : -1;
-      }) };
-    }
-    // gva: the guest's own translation as its (first) vCPU has it now.
-    const h = vm !== undefined ? vm.vcpus[0].hart : e.harts[0];
-    if (vm !== undefined && vm.shadow !== null) {
-      const sh = vm.shadow, satp = vm.vcpus[0].satp;
-      return { base, read: pageReader((page) => {
-        const gpa = sh.guestTranslate(satp, Number(page & 0xffffffffn) | 0, Number(page >> 32n) | 0, Access.LOAD, 1, true);
-        const hpa = gpa < 0 ? -1 : vm.pmap.hostAddr(gpa, false);
-        return hpa;
-      }) };
-    }
-    return { base, read: pageReader((page) => {
-      const t = translateGuestDebug(h.ptePort, { vsMode: h.vsatpMode, vsRootPpn: h.vsatpPpn, gMode: h.hgatpMode,
-        gRootPpn: h.hgatpPpn, va: page, access: 'load', priv: 'S', sum: true });
-      return t.ok && t.pa !== undefined ? Number(t.pa) : -1;
-    }) };
-  }
-
-
-}
-
-/** vmscope/translate's result for hart h (core's explainTranslation, with addresses as strings). */
-function translateFor(h: Hart, va: bigint, access: 'fetch' | 'load' | 'store'): TranslateResult {
-  const hexOf = (v: bigint | undefined) => (v === undefined ? undefined : '0x' + v.toString(16));
-  const { kind, t } = explainTranslation(h, va, access);
-  if (t === undefined) return { kind, ok: true, pa: hexOf(va), reason: 'no translation', steps: [] };
-  const g = t as GuestTranslation;
-  return {
-    kind, ok: t.ok, pa: hexOf(t.pa), gpa: hexOf(g.gpa), level: t.level, reason: t.reason, fault: t.fault, guestPageFault: g.guestPageFault,
-    steps: t.steps.map((x) => ({ stage: x.stage, level: x.level, pteAddr: hexOf(x.pteAddr)!, spa: hexOf(x.spa), pte: hexOf(x.pte)! })),
-  };
-}
-
-const MODE_NAMES: Record<number, string> = { 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' };
-const SIZE_NAMES = ['4 KiB', '2 MiB', '1 GiB', '512 GiB', '256 TiB'];
-
-/** PTE flag letters, as `DAGUXWRV` with '-' for clear bits. */
-function pteFlags(pte: number): string {
-  return 'DAGUXWRV'.split('').map((c, i) => ((pte >>> (7 - i)) & 1 ? c : '-')).join('');
-}
-
-/**
- * One table page of hart h's `space`, decoded. The table's address is read through the G stage for 'vsatp' (its
- * addresses are guest-physical); everything is read without side effects.
- */
-function pageTable(e: Engine, h: Hart, q: PageTablesArguments): PageTablesResult | string {
-  let mode: number, root: number, rootEntries = 512, gstage = false;
-  switch (q.space) {
-    case 'satp': mode = h.satpMode; root = h.satpPpn * 4096; break;
-    case 'vsatp': case 'shadow': mode = h.vsatpMode; root = h.vsatpPpn * 4096; break;
-    case 'hgatp': mode = h.hgatpMode; root = h.hgatpPpn * 4096; rootEntries = 2048; gstage = true; break;
-    default: return 'vmscope/pageTables: "space" must be satp, vsatp, hgatp or shadow';
-  }
-  const shadowVm = e.vmm?.vcpuOf(h)?.vm;
-  if (q.space === 'shadow' && shadowVm?.shadow == null) return 'vmscope/pageTables: this hart runs no shadow-paged VM';
-  if (q.space === 'vsatp' && shadowVm?.shadow != null) {
-    return 'vmscope/pageTables: a shadow-paged VM\'s vsatp holds the shadow tables: ask for "shadow"';
-  }
-  const levels = mode === 8 ? 3 : mode === 9 ? 4 : mode === 10 ? 5 : 0;
-  if (levels === 0) return `vmscope/pageTables: ${q.space} is Bare: no tables`;
-  const level = Number.isInteger(q.level) ? q.level! : levels - 1;
-  const table = q.table !== undefined ? parseAddress(q.table) : BigInt(root);
-  if (table === undefined || level < 0 || level >= levels) return 'vmscope/pageTables: bad "table" or "level"';
-  const n = level === levels - 1 ? rootEntries : 512;
-  // vsatp tables live at guest-physical addresses: find them through the G stage.
-  let spa = table;
-  if (q.space === 'vsatp' && h.hgatpMode !== 0) {
-    const t = translateGuestDebug(h.ptePort, { vsMode: 0, vsRootPpn: 0, gMode: h.hgatpMode, gRootPpn: h.hgatpPpn, va: table,
-      access: 'load', priv: 'S' });
-    if (!t.ok || t.pa === undefined) return `vmscope/pageTables: the table at guest-physical ${q.table ?? '0x' + table.toString(16)} is not mapped in the G stage`;
-    spa = t.pa;
-  }
-  let bytes: Uint8Array;
-  try { bytes = e.board.machine.readPhys(Number(spa), n * 8); } catch { return 'vmscope/pageTables: the table is not in RAM'; }
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const entries: PageTablesResult['entries'] = [];
-  for (let i = 0; i < n; i++) {
-    const pte = dv.getBigUint64(i * 8, true);
-    if (pte === 0n) continue;
-    const lo = Number(pte & 0xffffffffn);
-    const valid = (lo & 1) !== 0, leaf = (lo & 0xe) !== 0;
-    const target = ((pte >> 10n) & ((1n << 44n) - 1n)) * 4096n;
-    entries.push({
-      index: i, pte: '0x' + pte.toString(16), valid, flags: pteFlags(lo), leaf, target: '0x' + target.toString(16),
-      pageSize: valid && leaf ? SIZE_NAMES[level] : undefined,
-      next: valid && !leaf && level > 0 ? { table: '0x' + target.toString(16), level: level - 1 } : undefined,
-    });
-  }
-  return { mode: gstage ? MODE_NAMES[mode] + 'x4' : MODE_NAMES[mode], table: '0x' + table.toString(16), level, entries };
-}
-
-/** A memory reference: '0x…' or a decimal address. */
-function parseAddress(ref: string): bigint | undefined {
-  const s = ref.trim();
-  if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(s)) return undefined;
-  const v = BigInt(s);
-  return v < 1n << 64n ? v : undefined;
-}
-
-/** Validates the launch configuration: every bad attribute fails the launch with a message that names it. */
-export function validate(a: LaunchArguments): EngineConfig {
-  const str = (k: keyof LaunchArguments) => {
-    const v = a[k];
-    if (v !== undefined && typeof v !== 'string') throw new Error(`"${String(k)}" must be a string`);
-    return v as string | undefined;
-  };
-  const int = (k: keyof LaunchArguments, min: number, max: number, dflt: number) => {
-    const v = a[k];
-    if (v === undefined) return dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`"${String(k)}" must be an integer from ${min} to ${max}`);
-    return v;
-  };
-  const program = str('program'), kernel = str('kernel'), bios = str('bios');
-  if (program === undefined && kernel === undefined && (bios === undefined || bios === 'none' || bios === 'builtin')) {
-    throw new Error('give "program" (an ELF), "kernel" or "bios"');
-  }
-  if (program !== undefined && kernel !== undefined) throw new Error('give either "program" or "kernel", not both');
-  const mode = str('mode') ?? 'bare';
-  if (mode !== 'bare' && mode !== 'vm') throw new Error(`"mode" must be "bare" or "vm" (got "${mode}")`);
-  const mmu = str('mmu') ?? 'nested';
-  if (mmu !== 'nested' && mmu !== 'shadow') throw new Error(`"mmu" must be "nested" or "shadow" (got "${mmu}")`);
-  let memory = 128 << 20;
-  if (a.memory !== undefined) {
-    // A number is bytes; a string is a size with K/M/G (MiB without a unit, as the CLI's -m).
-    const units: Record<string, number> = { '': 1 << 20, K: 1 << 10, M: 1 << 20, G: 1 << 30 };
-    const m = typeof a.memory === 'string' ? /^(\d+)\s*([KMG]?)(?:i?B)?$/i.exec(a.memory) : null;
-    memory = typeof a.memory === 'number' ? a.memory : m === null ? NaN : Number(m[1]) * units[m[2].toUpperCase()];
-    if (!Number.isSafeInteger(memory) || memory < 1 << 20 || memory > 2048 << 20 || memory % 4096 !== 0) {
-      throw new Error('"memory" must be 1M to 2G, a multiple of 4 KiB (e.g. "256M", or a number of bytes)');
-    }
-  }
-  const harts = int('harts', 1, 8, 1), vms = int('vms', 1, 8, 1);
-  if (mode === 'vm' && harts * vms > 8) throw new Error('"vms" × "harts" must be at most 8 (one hart per vCPU)');
-  if (a.stopOnEntry !== undefined && typeof a.stopOnEntry !== 'boolean') throw new Error('"stopOnEntry" must be true or false');
-  if (a.stepIntoInterrupts !== undefined && typeof a.stepIntoInterrupts !== 'boolean') {
-    throw new Error('"stepIntoInterrupts" must be true or false');
-  }
-  const symbolFiles: SymbolFileConfig[] = [];
-  if (a.symbolFiles !== undefined) {
-    if (!Array.isArray(a.symbolFiles)) throw new Error('"symbolFiles" must be an array of paths or { "path", "vm"?, "offset"? }');
-    for (const [i, f] of a.symbolFiles.entries()) {
-      const where = `"symbolFiles"[${i}]`;
-      if (typeof f === 'string') { symbolFiles.push({ path: f }); continue; }
-      if (typeof f !== 'object' || f === null || typeof f.path !== 'string') throw new Error(`${where} must be a path or an object with a "path"`);
-      if (f.vm !== undefined && (mode !== 'vm' || !Number.isInteger(f.vm) || f.vm < 0 || f.vm >= vms)) {
-        throw new Error(`${where}: "vm" must be a VM index from 0 to ${vms - 1} (and "mode" must be "vm")`);
-      }
-      let offset = 0n;
-      if (f.offset !== undefined) {
-        const o = typeof f.offset === 'number' && Number.isSafeInteger(f.offset) ? BigInt(f.offset)
-          : typeof f.offset === 'string' && /^(0x[0-9a-fA-F]+|-?\d+)$/.test(f.offset.trim()) ? BigInt(f.offset.trim()) : undefined;
-        if (o === undefined) throw new Error(`${where}: "offset" must be a number or a "0x…" string`);
-        offset = o;
-      }
-      symbolFiles.push({ path: f.path, vm: f.vm, offset });
-    }
-  }
-  return {
-    program, kernel, bios, initrd: str('initrd'), append: str('append'), memory: mode === 'vm' && a.memory === undefined ? vms * 128 * (1 << 20) + (64 << 20) : memory,
-    harts, mode, mmu, vms, stepIntoInterrupts: a.stepIntoInterrupts, symbolFiles,
-  };
-}
-
-/** CSR numbers by name (every CSR the disassembler names). */
-let csrNames: Map<string, number> | undefined;
-function csrByName(): Map<string, number> {
-  if (csrNames === undefined) {
-    csrNames = new Map();
-    for (let n = 0; n < 0x1000; n++) { const name = csrName(n); if (!/^0x|^csr/.test(name)) csrNames.set(name, n); }
-  }
-  return csrNames;
-}
-
-/** A hit count condition: '5' or '== 5' (exactly the 5th hit), '>= 3', '> 2', '< 4', '<= 4', '% 2' (every 2nd). */
-export function parseHitCondition(text: string): ((hits: number) => boolean) | undefined {
-  const m = /^\s*(>=|<=|==|>|<|%)?\s*(\d+)\s*$/.exec(text);
-  if (m === null) return undefined;
-  const n = Number(m[2]);
-  switch (m[1]) {
-    case '>=': return (h) => h >= n;
-    case '>': return (h) => h > n;
-    case '<=': return (h) => h <= n;
-    case '<': return (h) => h < n;
-    case '%': return n === 0 ? undefined : (h) => h % n === 0;
-    default: return (h) => h === n;
-  }
-}
-
-const SIZES: Record<string, number> = {
-  u8: 1, i8: 1, char: 1, uint8_t: 1, int8_t: 1, u16: 2, i16: 2, short: 2, uint16_t: 2, int16_t: 2, u32: 4, i32: 4, int: 4,
-  unsigned: 4, uint32_t: 4, int32_t: 4, u64: 8, i64: 8, long: 8, uint64_t: 8, int64_t: 8, uintptr_t: 8, size_t: 8,
-};
-
-/**
- * Evaluates a C-like integer expression (64-bit, comparisons signed): literals, identifiers through `ident`,
- * unary - ! ~ and * (memory: `*(u32 *)expr` reads 4 bytes, `*expr` 8), binary * / % + - << >> < <= > >= == != & ^ |
- * && ||, parentheses. Returns the value or why it failed.
- */
-export function evaluateExpression(text: string, ident: (name: string) => bigint | undefined,
-  read: (address: bigint, size: number) => bigint | undefined): bigint | string {
-  const tokens = text.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||\S/g) ?? [];
-  let i = 0;
-  const u = (v: bigint) => BigInt.asUintN(64, v), sg = (v: bigint) => BigInt.asIntN(64, v);
-  class Fail extends Error {}
-  const peek = () => tokens[i];
-  const expect = (t: string) => { if (tokens[i] !== t) throw new Fail(`expected '${t}'`); i++; };
-  const LEVELS: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '<=', '>', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
-  const binary = (level: number): bigint => {
-    if (level === LEVELS.length) return unary();
-    let a = binary(level + 1);
-    while (LEVELS[level].includes(peek())) {
-      const op = tokens[i++];
-      const b = binary(level + 1);
-      switch (op) {
-        case '||': a = a !== 0n || b !== 0n ? 1n : 0n; break;
-        case '&&': a = a !== 0n && b !== 0n ? 1n : 0n; break;
-        case '|': a = a | b; break;
-        case '^': a = a ^ b; break;
-        case '&': a = a & b; break;
-        case '==': a = a === b ? 1n : 0n; break;
-        case '!=': a = a !== b ? 1n : 0n; break;
-        case '<': a = sg(a) < sg(b) ? 1n : 0n; break;
-        case '<=': a = sg(a) <= sg(b) ? 1n : 0n; break;
-        case '>': a = sg(a) > sg(b) ? 1n : 0n; break;
-        case '>=': a = sg(a) >= sg(b) ? 1n : 0n; break;
-        case '<<': a = u(a << (b & 63n)); break;
-        case '>>': a = a >> (b & 63n); break;
-        case '+': a = u(a + b); break;
-        case '-': a = u(a - b); break;
-        case '*': a = u(a * b); break;
-        case '/': case '%': {
-          if (b === 0n) throw new Fail('division by zero');
-          a = u(op === '/' ? sg(a) / sg(b) : sg(a) % sg(b));
-          break;
-        }
-      }
-    }
-    return a;
-  };
-  const unary = (): bigint => {
-    const t = peek();
-    if (t === '-') { i++; return u(-unary()); }
-    if (t === '!') { i++; return unary() === 0n ? 1n : 0n; }
-    if (t === '~') { i++; return u(~unary()); }
-    if (t === '*') {
-      i++;
-      let size = 8;
-      // a cast to a pointer type: *(u32 *)expr
-      if (peek() === '(' && tokens[i + 1] !== undefined && (tokens[i + 1] in SIZES || tokens[i + 1] === 'unsigned')) {
-        i++;
-        const words: string[] = [];
-        while (peek() !== undefined && peek() !== '*' && peek() !== ')') words.push(tokens[i++]);
-        expect('*');
-        expect(')');
-        const key = words.filter((w) => w !== 'unsigned' && w !== 'signed' && w !== 'const' && w !== 'volatile').pop() ?? 'int';
-        size = SIZES[key] ?? 8;
-      }
-      const a = unary();
-      const v = read(a, size);
-      if (v === undefined) throw new Fail(`memory at 0x${a.toString(16)} is not readable`);
-      return v;
-    }
-    return primary();
-  };
-  const primary = (): bigint => {
-    const t = tokens[i++];
-    if (t === undefined) throw new Fail('incomplete expression');
-    if (t === '(') { const v = binary(0); expect(')'); return v; }
-    if (/^0x/i.test(t) || /^\d+$/.test(t)) return u(BigInt(t));
-    if (/^[A-Za-z_]/.test(t)) {
-      const v = ident(t);
-      if (v === undefined) throw new Fail(`no register, CSR or scalar variable '${t}'`);
-      return v;
-    }
-    throw new Fail(`unexpected '${t}'`);
-  };
-  try {
-    if (tokens.length === 0) return 'empty expression';
-    const v = binary(0);
-    if (i < tokens.length) return `unexpected '${tokens[i]}'`;
-    return v;
-  } catch (e) {
-    return e instanceof Fail ? e.message : String(e);
   }
 }

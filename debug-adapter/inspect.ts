@@ -1,0 +1,149 @@
+// Side-effect-free views of machine state for the session: memory references that name their address space,
+// translations with every reference, and page-table pages decoded. Nothing here changes guest state.
+
+import {
+  Access, type GuestTranslation, type Hart, debugTranslate, explainTranslation, translateGuestDebug,
+} from '../core';
+import type { PageTablesArguments, PageTablesResult, TranslateResult } from './protocol';
+import type { Engine } from './engine';
+
+/**
+ * A memory reference that names its address space: `hpa:0x…` (host physical), `gpa:vm0:0x…` (a VM's guest
+ * physical memory; without the VMM, `gpa:0x…` through hart 0's G stage), `gva:vm0:0x…` (a VM's guest virtual
+ * addresses through its first vCPU's current translation), or a bare `0x…` (what hart 0 sees now). Returns the
+ * address and a byte reader (-1: nothing there), or why the reference is bad. Nothing is changed by reading.
+ */
+export function memoryReference(e: Engine, text: string): { base: bigint; read: (a: bigint) => number } | string {
+  const m = /^(?:(hpa|gpa|gva):(?:vm(\d+):)?)?(0x[0-9a-fA-F]+|\d+)$/.exec(String(text).trim());
+  if (m === null) return 'use 0x…, hpa:0x…, gpa:vmN:0x… or gva:vmN:0x…';
+  const base = BigInt(m[3]);
+  if (base >= 1n << 64n) return 'address wider than 64 bits';
+  const machine = e.board.machine;
+  const phys = (pa: number) => { try { return machine.readPhys(pa, 1)[0]; } catch { return -1; } };
+  // Translate once per page: `toPa` gives the page's physical base for an address in it (or -1).
+  const pageReader = (toPa: (page: bigint) => number) => {
+    let lastPage = -1n, lastPa = -1;
+    return (a: bigint): number => {
+      const page = a & ~0xfffn;
+      if (page !== lastPage) { lastPage = page; lastPa = toPa(page); }
+      return lastPa < 0 ? -1 : phys(lastPa + Number(a & 0xfffn));
+    };
+  };
+  const space = m[1];
+  if (space === undefined) {
+    const h0 = e.harts[0];
+    return { base, read: pageReader((page) => debugTranslate(h0, Number(page & 0xffffffffn) | 0, Number(page >> 32n) | 0, Access.LOAD)) };
+  }
+  if (space === 'hpa') return { base, read: (a) => (a < 1n << 53n ? phys(Number(a)) : -1) };
+  const vmIndex = m[2] !== undefined ? Number(m[2]) : 0;
+  const vm = e.vmm?.vms[vmIndex];
+  if (e.vmm !== undefined && vm === undefined) return `no vm${vmIndex}`;
+  if (space === 'gpa') {
+    if (vm !== undefined) {
+      // Guest RAM through the pmap: a page the guest never touched reads as zero.
+      return { base, read: (a) => {
+        if (a >= 1n << 53n || !vm.pmap.contains(Number(a))) return -1;
+        const hpa = vm.pmap.hostAddr(Number(a), false);
+        return hpa < 0 ? 0 : phys(hpa);
+      } };
+    }
+    const h = e.harts[0];
+    return { base, read: pageReader((page) => {
+      const t = translateGuestDebug(h.ptePort, { vsMode: 0, vsRootPpn: 0, gMode: h.hgatpMode, gRootPpn: h.hgatpPpn, va: page, access: 'load', priv: 'S' });
+      return t.ok && t.pa !== undefined ? Number(t.pa) : -1;
+    }) };
+  }
+  // gva: the guest's own translation as its (first) vCPU has it now.
+  const h = vm !== undefined ? vm.vcpus[0].hart : e.harts[0];
+  if (vm !== undefined && vm.shadow !== null) {
+    const sh = vm.shadow, satp = vm.vcpus[0].satp;
+    return { base, read: pageReader((page) => {
+      const gpa = sh.guestTranslate(satp, Number(page & 0xffffffffn) | 0, Number(page >> 32n) | 0, Access.LOAD, 1, true);
+      const hpa = gpa < 0 ? -1 : vm.pmap.hostAddr(gpa, false);
+      return hpa;
+    }) };
+  }
+  return { base, read: pageReader((page) => {
+    const t = translateGuestDebug(h.ptePort, { vsMode: h.vsatpMode, vsRootPpn: h.vsatpPpn, gMode: h.hgatpMode,
+      gRootPpn: h.hgatpPpn, va: page, access: 'load', priv: 'S', sum: true });
+    return t.ok && t.pa !== undefined ? Number(t.pa) : -1;
+  }) };
+}
+
+/** vmscope/translate's result for hart h (core's explainTranslation, with addresses as strings). */
+export function translateFor(h: Hart, va: bigint, access: 'fetch' | 'load' | 'store'): TranslateResult {
+  const hexOf = (v: bigint | undefined) => (v === undefined ? undefined : '0x' + v.toString(16));
+  const { kind, t } = explainTranslation(h, va, access);
+  if (t === undefined) return { kind, ok: true, pa: hexOf(va), reason: 'no translation', steps: [] };
+  const g = t as GuestTranslation;
+  return {
+    kind, ok: t.ok, pa: hexOf(t.pa), gpa: hexOf(g.gpa), level: t.level, reason: t.reason, fault: t.fault, guestPageFault: g.guestPageFault,
+    steps: t.steps.map((x) => ({ stage: x.stage, level: x.level, pteAddr: hexOf(x.pteAddr)!, spa: hexOf(x.spa), pte: hexOf(x.pte)! })),
+  };
+}
+
+const MODE_NAMES: Record<number, string> = { 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' };
+const SIZE_NAMES = ['4 KiB', '2 MiB', '1 GiB', '512 GiB', '256 TiB'];
+
+/** PTE flag letters, as `DAGUXWRV` with '-' for clear bits. */
+export function pteFlags(pte: number): string {
+  return 'DAGUXWRV'.split('').map((c, i) => ((pte >>> (7 - i)) & 1 ? c : '-')).join('');
+}
+
+/**
+ * One table page of hart h's `space`, decoded. The table's address is read through the G stage for 'vsatp' (its
+ * addresses are guest-physical); everything is read without side effects.
+ */
+export function pageTable(e: Engine, h: Hart, q: PageTablesArguments): PageTablesResult | string {
+  let mode: number, root: number, rootEntries = 512, gstage = false;
+  switch (q.space) {
+    case 'satp': mode = h.satpMode; root = h.satpPpn * 4096; break;
+    case 'vsatp': case 'shadow': mode = h.vsatpMode; root = h.vsatpPpn * 4096; break;
+    case 'hgatp': mode = h.hgatpMode; root = h.hgatpPpn * 4096; rootEntries = 2048; gstage = true; break;
+    default: return 'vmscope/pageTables: "space" must be satp, vsatp, hgatp or shadow';
+  }
+  const shadowVm = e.vmm?.vcpuOf(h)?.vm;
+  if (q.space === 'shadow' && shadowVm?.shadow == null) return 'vmscope/pageTables: this hart runs no shadow-paged VM';
+  if (q.space === 'vsatp' && shadowVm?.shadow != null) {
+    return 'vmscope/pageTables: a shadow-paged VM\'s vsatp holds the shadow tables: ask for "shadow"';
+  }
+  const levels = mode === 8 ? 3 : mode === 9 ? 4 : mode === 10 ? 5 : 0;
+  if (levels === 0) return `vmscope/pageTables: ${q.space} is Bare: no tables`;
+  const level = Number.isInteger(q.level) ? q.level! : levels - 1;
+  const table = q.table !== undefined ? parseAddress(q.table) : BigInt(root);
+  if (table === undefined || level < 0 || level >= levels) return 'vmscope/pageTables: bad "table" or "level"';
+  const n = level === levels - 1 ? rootEntries : 512;
+  // vsatp tables live at guest-physical addresses: find them through the G stage.
+  let spa = table;
+  if (q.space === 'vsatp' && h.hgatpMode !== 0) {
+    const t = translateGuestDebug(h.ptePort, { vsMode: 0, vsRootPpn: 0, gMode: h.hgatpMode, gRootPpn: h.hgatpPpn, va: table,
+      access: 'load', priv: 'S' });
+    if (!t.ok || t.pa === undefined) return `vmscope/pageTables: the table at guest-physical ${q.table ?? '0x' + table.toString(16)} is not mapped in the G stage`;
+    spa = t.pa;
+  }
+  let bytes: Uint8Array;
+  try { bytes = e.board.machine.readPhys(Number(spa), n * 8); } catch { return 'vmscope/pageTables: the table is not in RAM'; }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const entries: PageTablesResult['entries'] = [];
+  for (let i = 0; i < n; i++) {
+    const pte = dv.getBigUint64(i * 8, true);
+    if (pte === 0n) continue;
+    const lo = Number(pte & 0xffffffffn);
+    const valid = (lo & 1) !== 0, leaf = (lo & 0xe) !== 0;
+    const target = ((pte >> 10n) & ((1n << 44n) - 1n)) * 4096n;
+    entries.push({
+      index: i, pte: '0x' + pte.toString(16), valid, flags: pteFlags(lo), leaf, target: '0x' + target.toString(16),
+      pageSize: valid && leaf ? SIZE_NAMES[level] : undefined,
+      next: valid && !leaf && level > 0 ? { table: '0x' + target.toString(16), level: level - 1 } : undefined,
+    });
+  }
+  return { mode: gstage ? MODE_NAMES[mode] + 'x4' : MODE_NAMES[mode], table: '0x' + table.toString(16), level, entries };
+}
+
+/** A memory reference: '0x…' or a decimal address. */
+export function parseAddress(ref: string): bigint | undefined {
+  const s = ref.trim();
+  if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(s)) return undefined;
+  const v = BigInt(s);
+  return v < 1n << 64n ? v : undefined;
+}
