@@ -16,7 +16,7 @@ const OPENSBI_PATHS = [
   '/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin',
 ];
 
-/** Launch attributes that name files (resolved against the workspace folder when relative). */
+/** Launch attributes that name a file (resolved against the workspace folder when relative; symbolFiles too). */
 const FILE_ATTRIBUTES = ['program', 'kernel', 'initrd', 'bios'] as const;
 
 export class ConfigurationProvider implements vscode.DebugConfigurationProvider {
@@ -68,10 +68,16 @@ export class ConfigurationProvider implements vscode.DebugConfigurationProvider 
       config.bios = firmware;
     }
     const base = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    if (base === undefined) return config;
+    const absolute = (v: string) => (v === '' || path.isAbsolute(v) ? v : path.join(base, v));
     for (const k of FILE_ATTRIBUTES) {
       const v: unknown = config[k];
-      if (typeof v !== 'string' || v === '' || path.isAbsolute(v) || (k === 'bios' && (v === 'none' || v === 'builtin'))) continue;
-      if (base !== undefined) config[k] = path.join(base, v);
+      if (typeof v === 'string' && !(k === 'bios' && (v === 'none' || v === 'builtin'))) config[k] = absolute(v);
+    }
+    if (Array.isArray(config.symbolFiles)) {
+      config.symbolFiles = config.symbolFiles.map((f: unknown) => typeof f === 'string' ? absolute(f)
+        : typeof f === 'object' && f !== null && typeof (f as { path?: unknown }).path === 'string'
+          ? { ...f, path: absolute((f as { path: string }).path) } : f);
     }
     return config;
   }

@@ -24,3 +24,19 @@ await esbuild.build({
   logLevel: 'warning',
 });
 if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+
+// The extension tests run inside a VS Code extension host (scripts/test-workbench.mjs, scripts/test-electron.mjs):
+// vscode comes from the host, mocha from node_modules.
+if (existsSync('test/extension/suite/index.ts')) {
+  await esbuild.build({
+    entryPoints: { 'test/extension/index': 'test/extension/suite/index.ts' },
+    outdir: 'dist',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+}
