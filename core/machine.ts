@@ -13,6 +13,7 @@ import { MENVCFG_STCE_HI, henvcfgHi } from './cpu/csr';
 import { toBig } from './util/int64';
 import { peekInsn } from './cpu/debugAccess';
 import { ExitHandling, ExitLog, reasonOfTrap } from './vmm/exits';
+import { DataWatch, WATCH_READ, WATCH_WRITE, type WatchHit, type WatchRange } from './cpu/watch';
 
 export interface MachineOptions {
   /** RAM size in bytes (multiple of 4 KiB, at most 2 GiB). */
@@ -32,9 +33,9 @@ export interface TraceSink {
 export interface RunResult {
   /** exit: the guest finished; limit: maxInsns ran; halted: every hart waits with no wake-up possible;
    *  stopped: requestStop() was called (pause, reset request). */
-  reason: 'exit' | 'limit' | 'halted' | 'stopped' | 'breakpoint' | 'exit-stop' | 'entry-stop';
+  reason: 'exit' | 'limit' | 'halted' | 'stopped' | 'breakpoint' | 'exit-stop' | 'entry-stop' | 'watchpoint';
   /** 'breakpoint': the hart that reached one (its pc is the breakpoint's address); 'exit-stop': the hart that took
-   *  the VM exit asked for (see setExitStop). */
+   *  the VM exit asked for (see setExitStop); 'watchpoint': the hart whose access hit one (see setWatchpoints). */
   hart?: number;
   exitCode?: number;
 }
@@ -85,6 +86,9 @@ export class Machine {
   private breakpointHit = -1;
   private exitHit = -1;
   private entryHit = -1;
+  private watchHit = -1;
+  /** The debugger's data watchpoints (see setWatchpoints). */
+  private readonly watch: DataWatch;
   /** A round interrupted by a stop: the hart to continue with, its slots left, and the round's quantum. */
   private resumeHart = -1;
   private resumeLeft = 0;
@@ -102,6 +106,7 @@ export class Machine {
     this.ram = new Ram(Machine.RAM_BASE, size);
     this.bus = new Bus(this.ram);
     this.codeCache = new CodeCache(size >>> 12);
+    this.watch = new DataWatch(this.ram);
     this.quantum = opts.harts === 1 ? 1_000_000 : 10_000;
     const hartHost: HartHost = {
       mtime: () => this.mtime(),
@@ -298,6 +303,33 @@ export class Machine {
     }
   }
 
+  /**
+   * Sets the debugger's data watchpoints (replacing the set): physical RAM ranges, each with an id and the access
+   * kinds (WATCH_READ, WATCH_WRITE) that hit it. run() returns 'watchpoint' right after an instruction whose explicit
+   * load, store, LR/SC or AMO (by any hart, through any virtual alias, misaligned or not) touched a watched byte;
+   * watchHit() describes the access. Implicit accesses (page walks, A/D updates), instruction fetches, device DMA
+   * and the built-in VMM's own accesses do not hit. The guest cannot tell: watched pages only leave the L1 fast
+   * paths. Throws RangeError for a range outside RAM.
+   */
+  setWatchpoints(ranges: readonly WatchRange[]): void {
+    for (const r of ranges) {
+      if (!Number.isSafeInteger(r.pa) || !Number.isInteger(r.len) || r.len <= 0 || this.ram.offsetOf(r.pa, r.len) < 0) {
+        throw new RangeError(`watched range 0x${r.pa.toString(16)} (+${r.len}) is not all in RAM`);
+      }
+      if ((r.kinds & (WATCH_READ | WATCH_WRITE)) === 0) throw new RangeError('a watchpoint needs read or write access');
+    }
+    this.watch.set(ranges);
+    this.watchHit = -1;
+    const w = ranges.length > 0 ? this.watch : null;
+    // Drop every L1 entry: entries for pages just watched would bypass the check.
+    for (const h of this.harts) { h.watch = w; h.mmuContextChanged(); }
+  }
+
+  /** The access that made run() return 'watchpoint' last. */
+  watchpointHit(): WatchHit {
+    return this.watch.hit();
+  }
+
   /** Makes run() return 'stopped' as soon as the current instruction completes. */
   requestStop(): void {
     this.stopFlag = true;
@@ -350,10 +382,11 @@ export class Machine {
     while (this.exitCode === undefined) {
       if (this.stopFlag) {
         this.stopFlag = false;
-        const hit = this.breakpointHit, exit = this.exitHit, entry = this.entryHit;
-        this.breakpointHit = -1; this.exitHit = -1; this.entryHit = -1;
+        const hit = this.breakpointHit, exit = this.exitHit, entry = this.entryHit, watch = this.watchHit;
+        this.breakpointHit = -1; this.exitHit = -1; this.entryHit = -1; this.watchHit = -1;
         if (entry >= 0) return { reason: 'entry-stop', hart: entry };
         if (exit >= 0) return { reason: 'exit-stop', hart: exit };
+        if (watch >= 0) return { reason: 'watchpoint', hart: watch };
         return hit >= 0 ? { reason: 'breakpoint', hart: hit } : { reason: 'stopped' };
       }
       const left = stopAt - this.executed;
@@ -400,7 +433,11 @@ export class Machine {
           if (h.debugStop) {
             h.debugStop = false;
             let stop = true;
-            if (this.entryPending) {
+            if (this.watch.pending) {
+              // a watched access completed: the instruction has retired and the hart's pc is the next one
+              this.watch.pending = false;
+              this.watchHit = h.id;
+            } else if (this.entryPending) {
               this.entryPending = false;
               this.exitPending = false;
               this.entryHit = h.id;

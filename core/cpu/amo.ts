@@ -5,6 +5,7 @@ import { Access } from '../mmu/walk';
 import { BusStatus } from '../devices/bus';
 import { Exc } from './causes';
 import { amoAddress, memFault } from './mem';
+import { WATCH_READ, WATCH_WRITE } from './watch';
 import type { Hart } from './hart';
 import { lt64, ltu64 } from '../util/int64';
 
@@ -25,7 +26,13 @@ export function execAmo(h: Hart, op: Op, rd: number, rs1: number, rs2: number): 
     if (pa < 0) return false;
     if (bus.read(pa, size) !== BusStatus.OK) { memFault(h, Exc.LOAD_ACCESS, alo, ahi); return false; }
     h.resValid = true; h.resAddr = pa;
-    xl[rd] = bus.lo; xh[rd] = isD ? bus.hi : bus.lo >> 31;
+    const vlo = bus.lo, vhi = bus.hi;
+    xl[rd] = vlo; xh[rd] = isD ? vhi : vlo >> 31;
+    const w = h.watch;
+    if (w !== null) {
+      const i = w.find(pa, size, WATCH_READ);
+      if (i >= 0) w.record(h, i, WATCH_READ, alo, ahi, pa, size, false, vlo, vhi, vlo, vhi);
+    }
     return true;
   }
   if (op === Op.SC_W || op === Op.SC_D) {
@@ -36,7 +43,11 @@ export function execAmo(h: Hart, op: Op, rd: number, rs1: number, rs2: number): 
     const ok = pa === h.resAddr;
     h.resValid = false;
     if (ok) {
-      if (bus.write(pa, size, xl[rs2], xh[rs2]) !== BusStatus.OK) { memFault(h, Exc.STORE_ACCESS, alo, ahi); return false; }
+      const w = h.watch, i = w !== null ? w.find(pa, size, WATCH_WRITE) : -1;
+      if (i >= 0) w!.captureBefore(pa, size);
+      const vlo = xl[rs2], vhi = xh[rs2];
+      if (bus.write(pa, size, vlo, vhi) !== BusStatus.OK) { memFault(h, Exc.STORE_ACCESS, alo, ahi); return false; }
+      if (i >= 0) w!.record(h, i, WATCH_WRITE, alo, ahi, pa, size, true, 0, 0, vlo, vhi);
     }
     xl[rd] = ok ? 0 : 1; xh[rd] = 0;
     return true;
@@ -44,7 +55,8 @@ export function execAmo(h: Hart, op: Op, rd: number, rs1: number, rs2: number): 
   const pa = amoAddress(h, alo, ahi, size, Access.STORE);
   if (pa < 0) return false;
   if (bus.read(pa, size) !== BusStatus.OK) { memFault(h, Exc.STORE_ACCESS, alo, ahi); return false; }
-  const olo = bus.lo, ohi = isD ? bus.hi : bus.lo >> 31;   // .W values are sign-extended
+  const rawLo = bus.lo, rawHi = bus.hi;
+  const olo = rawLo, ohi = isD ? rawHi : rawLo >> 31;   // .W values are sign-extended
   const blo = xl[rs2], bhi = isD ? xh[rs2] : xl[rs2] >> 31;
   let nlo: number, nhi: number;
   switch (isD ? op - (Op.LR_D - Op.LR_W) : op) {
@@ -73,5 +85,11 @@ export function execAmo(h: Hart, op: Op, rd: number, rs1: number, rs2: number): 
   }
   if (bus.write(pa, size, nlo, nhi) !== BusStatus.OK) { memFault(h, Exc.STORE_ACCESS, alo, ahi); return false; }
   xl[rd] = olo; xh[rd] = ohi;
+  // An AMO reads and writes: it hits read, write and read/write watchpoints alike.
+  const w = h.watch;
+  if (w !== null) {
+    const i = w.find(pa, size, WATCH_READ | WATCH_WRITE);
+    if (i >= 0) w.record(h, i, WATCH_READ | WATCH_WRITE, alo, ahi, pa, size, false, rawLo, rawHi, nlo, nhi);
+  }
   return true;
 }

@@ -15,6 +15,7 @@ import { TwoStageWalker } from '../mmu/twoStage';
 import type { Bus } from '../devices/bus';
 import { BusPtePort } from './ptePort';
 import type { HartHost } from './hartHost';
+import type { DataWatch } from './watch';
 import { hiOf, loOf, toBig, toBigSigned } from '../util/int64';
 
 export const PRIV_U = 0, PRIV_S = 1, PRIV_M = 3;
@@ -159,6 +160,8 @@ export class Hart {
   breakLoop = false;
   /** Set when the hart reached a debugger breakpoint (the run loop stops the machine). */
   debugStop = false;
+  /** The machine's data watchpoints while any is set (the memory slow paths check them), else null. */
+  watch: DataWatch | null = null;
 
   // ---- L1 TLBs: tag = page-aligned va low word | l1Gen, and the va high word; off = RAM offset of the page.
   // An entry is live only while its generation is current, so a flush is one increment. ----

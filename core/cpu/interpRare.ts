@@ -11,7 +11,8 @@ import { HSTATUS_HU, HSTATUS_VTSR, HSTATUS_VTVM, HSTATUS_VTW, MSTATUS_TSR, MSTAT
 import { EXIT_INVISIBLE, Hart, PRIV_M, PRIV_S, PRIV_U } from './hart';
 import { GUEST_VMID_BASE, HOST_VMID, fetchPage, guestVmid, ld, loadSlow, pokeRam, storeSlow, storeTranslated, translate, xlate } from './mem';
 import { Access } from '../mmu/walk';
-import { PAGE_CODE } from '../devices/ram';
+import { PAGE_CODE, PAGE_WATCH_LOAD, PAGE_WATCH_STORE } from '../devices/ram';
+import { WATCH_WRITE } from './watch';
 import { execAmo } from './amo';
 import { FP_ILLEGAL, FP_OK, execFp } from './interpFp';
 import { ctz32, divrem64, divremu64, mulh64, mulhsu64, mulhu64, popcount32, r, rem, sll64, srl64 } from '../util/int64';
@@ -79,9 +80,13 @@ export function storeMiss(h: Hart, op: number, src: number, lo: number, hi: numb
   } else {
     if (!translate(h, lo, hi, Access.STORE, size)) return S_TRAP;
     const pa = xlate.pa, ram = h.bus.ram, off = ram.offsetOf(pa, size);
-    if (off >= 0 && ram.codePage[off >>> 12] === PAGE_CODE && !overlapsDecoded(cc, off, size)) {
+    if (off >= 0 && (ram.codePage[off >>> 12] & ~(PAGE_WATCH_LOAD | PAGE_WATCH_STORE)) === PAGE_CODE && !overlapsDecoded(cc, off, size)) {
+      const w = h.watch, i = w !== null ? w.find(pa, size, WATCH_WRITE) : -1;
+      if (i < 0) { pokeRam(h, off, size, vlo, vhi); return S_OK; }
+      w!.captureBefore(pa, size);
       pokeRam(h, off, size, vlo, vhi);
-      return S_OK;
+      w!.record(h, i, WATCH_WRITE, lo, hi, pa, size, true, 0, 0, vlo, vhi);
+      return S_BREAK;
     }
     if (!storeTranslated(h, lo, hi, pa, size, vlo, vhi)) return S_TRAP;
   }

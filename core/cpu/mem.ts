@@ -9,6 +9,8 @@ import { Exc } from './causes';
 import { BusStatus } from '../devices/bus';
 import { Hart, L1_INVALID, L1_SIZE, PRIV_M, PRIV_S, PRIV_U } from './hart';
 import { transformInsn } from './tinst';
+import { PAGE_WATCH_LOAD } from '../devices/ram';
+import { WATCH_READ, WATCH_WRITE } from './watch';
 
 /** Exception causes by Access (fetch, load, store). */
 export const PAGE_FAULT = [Exc.INSN_PAGE_FAULT, Exc.LOAD_PAGE_FAULT, Exc.STORE_PAGE_FAULT];
@@ -247,7 +249,9 @@ function fillL1(h: Hart, lo: number, hi: number, pa: number, access: Access): vo
   if (pageOff < 0) return;
   const priv = access === Access.FETCH ? h.priv : dataPriv(h);
   if (!h.pmp.pageAllowed(pa - (pa % 4096), access, priv)) return;
-  if (access === Access.STORE && ram.codePage[pageOff >>> 12] !== 0) return;
+  // Pages with decoded code, device-watched or debugger-watched pages stay on the slow path (see Ram.codePage).
+  const flags = ram.codePage[pageOff >>> 12];
+  if (access === Access.STORE ? (flags & ~PAGE_WATCH_LOAD) !== 0 : (flags & PAGE_WATCH_LOAD) !== 0) return;
   const idx = (lo >>> 12) & (L1_SIZE - 1);
   const tag = (lo & -4096) | h.l1Gen;
   if (access === Access.LOAD) { h.rTagLo[idx] = tag; h.rTagHi[idx] = hi; h.rOff[idx] = pageOff; }
@@ -270,6 +274,11 @@ export function loadSlow(h: Hart, lo: number, hi: number, size: number): boolean
   const pa = xlate.pa;
   if (bus.read(pa, size) !== BusStatus.OK) { memFault(h, Exc.LOAD_ACCESS, lo, hi); return false; }
   ld.lo = bus.lo; ld.hi = bus.hi;
+  const w = h.watch;
+  if (w !== null) {
+    const i = w.find(pa, size, WATCH_READ);
+    if (i >= 0) w.record(h, i, WATCH_READ, lo, hi, pa, size, false, ld.lo, ld.hi, ld.lo, ld.hi);
+  }
   fillL1(h, lo, hi, pa, Access.LOAD);
   return true;
 }
@@ -283,9 +292,24 @@ export function storeSlow(h: Hart, lo: number, hi: number, size: number, vlo: nu
 
 /** The second half of an aligned storeSlow: the store to pa (translated and PMP-checked) through the bus. */
 export function storeTranslated(h: Hart, lo: number, hi: number, pa: number, size: number, vlo: number, vhi: number): boolean {
+  const w = h.watch;
+  const i = w !== null ? w.find(pa, size, WATCH_WRITE) : -1;
+  if (i >= 0) w!.captureBefore(pa, size);
   if (h.bus.write(pa, size, vlo, vhi) !== BusStatus.OK) { memFault(h, Exc.STORE_ACCESS, lo, hi); return false; }
+  if (i >= 0) w!.record(h, i, WATCH_WRITE, lo, hi, pa, size, true, 0, 0, vlo, vhi);
   fillL1(h, lo, hi, pa, Access.STORE);
   return true;
+}
+
+/**
+ * The watchpoint a misaligned access of `kind` hits on either of its pages (pageA/pageB as translateSpan left them),
+ * or -1. Only called while watchpoints are set.
+ */
+function findSpan(h: Hart, lo: number, size: number, kind: number): number {
+  const w = h.watch!;
+  const firstLen = Math.min(size, 4096 - (lo & 4095));
+  const i = w.find(pageA.pa, firstLen, kind);
+  return i >= 0 || firstLen === size ? i : w.find(pageB.pa, size - firstLen, kind);
 }
 
 /** Writes an aligned 1, 2, 4 or 8-byte value at RAM offset off without telling the bus (no code or watch check). */
@@ -332,6 +356,10 @@ function misalignedLoad(h: Hart, lo: number, hi: number, size: number): boolean 
     if (i < 4) vlo |= b << (8 * i); else vhi |= b << (8 * (i - 4));
   }
   ld.lo = vlo; ld.hi = vhi;
+  if (h.watch !== null) {
+    const wi = findSpan(h, lo, size, WATCH_READ);
+    if (wi >= 0) h.watch.record(h, wi, WATCH_READ, lo, hi, pageA.pa, size, false, vlo, vhi, vlo, vhi);
+  }
   return true;
 }
 
@@ -343,12 +371,16 @@ function misalignedStore(h: Hart, lo: number, hi: number, size: number, vlo: num
     const pa = i < firstLen ? pageA.pa + i : pageB.pa + (i - firstLen);
     if (ram.offsetOf(pa, 1) < 0) { memFault(h, Exc.STORE_MISALIGNED, lo, hi); return false; }
   }
+  const w = h.watch;
+  const wi = w !== null ? findSpan(h, lo, size, WATCH_WRITE) : -1;
+  if (wi >= 0) w!.captureBeforeSplit(pageA.pa, pageB.pa, firstLen, size);
   for (let i = 0; i < size; i++) {
     const pa = i < firstLen ? pageA.pa + i : pageB.pa + (i - firstLen);
     const off = ram.offsetOf(pa, 1);
     ram.u8[off] = i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4));
     h.bus.noteRamWrite(off, 1);
   }
+  if (wi >= 0) w!.record(h, wi, WATCH_WRITE, lo, hi, pageA.pa, size, true, 0, 0, vlo, vhi);
   return true;
 }
 

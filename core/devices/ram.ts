@@ -1,6 +1,8 @@
 // Guest RAM: one ArrayBuffer with typed views the hart's fast paths index directly (little-endian host assumed).
 
 export const PAGE_CODE = 1, PAGE_WATCHED = 2;
+/** Debugger data watchpoints on the page (core/cpu/watch.ts): loads, stores to it leave the L1 fast paths. */
+export const PAGE_WATCH_LOAD = 4, PAGE_WATCH_STORE = 8;
 
 export class Ram {
   readonly buffer: ArrayBuffer;
@@ -11,7 +13,9 @@ export class Ram {
   readonly i32: Int32Array;
   /**
    * Per 4 KiB page: PAGE_CODE when it holds decoded instructions (a store must invalidate them), PAGE_WATCHED when
-   * a device watches stores to it (HTIF tohost). Stores to a flagged page never take the L1 fast path.
+   * a device watches stores to it (HTIF tohost), PAGE_WATCH_LOAD/PAGE_WATCH_STORE when a debugger watchpoint covers
+   * part of it. Stores to a flagged page other than PAGE_WATCH_LOAD alone never take the L1 fast path; loads from
+   * a PAGE_WATCH_LOAD page never do.
    */
   readonly codePage: Uint8Array;
 
