@@ -28,7 +28,7 @@ export type { IommuFault, IommuStats } from './iommu/iommu';
 export { CopyEngine } from './devices/copyEngine';
 export { ExitLog, EXIT_REASON_NAMES, EXIT_REASON_IDS, EXIT_HANDLING_NAMES } from './vmm/exits';
 export type { ExitRecord } from './vmm/exits';
-export { debugReadCsr, debugTranslate, explainTranslation, peekInsn } from './cpu/debugAccess';
+export { debugReadCsr, debugTranslate, debugWriteCsr, explainTranslation, peekInsn } from './cpu/debugAccess';
 export { Access } from './mmu/walk';
 export { WATCH_READ, WATCH_WRITE } from './cpu/watch';
 export type { WatchHit, WatchRange } from './cpu/watch';

@@ -5,8 +5,8 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  Access, DwarfInfo, type Hart, type ImageFile, type InlineFrame, LoadError, type RegisterFile, type SourceLocation, VirtBoard,
-  type VmConfig, Vmm, debugTranslate, isElf,
+  Access, DwarfInfo, type Hart, IOMMU_BASE, type IommuFault, type ImageFile, type InlineFrame, LoadError, MemoryBlockBackend,
+  type RegisterFile, type SourceLocation, VirtBoard, type VmConfig, Vmm, debugTranslate, isElf,
 } from '../core';
 
 /** An extra ELF whose DWARF describes code running on the machine (launch attribute `symbolFiles`). */
@@ -43,6 +43,22 @@ export interface EngineFrame {
   linkPc: bigint;
 }
 
+/** One VM of a vm-mode launch whose "vms" is a list. */
+export interface EngineVmConfig {
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  memory: number;
+  mmu: 'nested' | 'shadow';
+  harts: number;
+}
+
+/** A disk image (loaded into memory: the guest's writes never reach the file). */
+export interface EngineDrive { file: string; readOnly: boolean }
+
+/** An IOMMU fault as the engine reports it: the VM of the device (vm mode), and the fault. */
+export interface EngineIommuFault { vm: number | undefined; fault: IommuFault }
+
 /** The launch configuration's attributes the engine uses (validated by the session first). */
 export interface EngineConfig {
   program?: string;
@@ -60,6 +76,14 @@ export interface EngineConfig {
   stepIntoInterrupts?: boolean;
   /** Extra ELFs with DWARF (the program/kernel's own DWARF is always loaded). */
   symbolFiles?: SymbolFileConfig[];
+  /** vm mode: each VM's own configuration (else `vms` copies of the top-level kernel, 128 MiB, `mmu`, `harts`). */
+  vmList?: EngineVmConfig[];
+  /** Board devices: 'copy-engine' (bare mode; in vm mode devices are given to VMs with `assign`). */
+  devices?: string[];
+  /** vm mode: board devices given to VMs. */
+  assign?: { device: string; vm: number }[];
+  /** Disk images as virtio-blk devices (bare mode: the board's; vm mode: the first VM's). */
+  drives?: EngineDrive[];
 }
 
 /** Decides whether a breakpoint the hart reached stops the machine (conditions, hit counts, logpoints). */
@@ -69,7 +93,7 @@ export type BreakpointFilter = (hart: Hart, pc: bigint) => boolean;
 export type LineStep = 'over' | 'into' | 'out';
 
 /** Why the machine stopped. */
-export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint' | 'exit' | 'guest-entry';
+export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint' | 'exit' | 'guest-entry' | 'iommu-fault';
 
 /** Instruction slots per chunk between two turns of the event loop while running. */
 const CHUNK = 2_000_000;
@@ -98,8 +122,15 @@ export class Engine extends EventEmitter {
     super();
     this.stepIntoInterrupts = cfg.stepIntoInterrupts === true;
     const console = (b: Uint8Array) => output(Buffer.from(b).toString('latin1'));
-    const harts = cfg.mode === 'vm' ? cfg.vms * cfg.harts : cfg.harts;
-    this.board = new VirtBoard({ memorySize: cfg.memory, harts, host: { consoleWrite: console } });
+    const vmList: EngineVmConfig[] = cfg.vmList ?? Array.from({ length: cfg.vms }, () => ({ memory: 128 << 20, mmu: cfg.mmu, harts: cfg.harts }));
+    const harts = cfg.mode === 'vm' ? vmList.reduce((n, v) => n + v.harts, 0) : cfg.harts;
+    const drives = (cfg.drives ?? []).map((d) => new MemoryBlockBackend(readImage(d.file, 'drives').bytes, d.readOnly));
+    const assign = cfg.assign ?? [];
+    this.board = new VirtBoard({
+      memorySize: cfg.memory, harts, host: { consoleWrite: console },
+      copyEngine: (cfg.devices ?? []).includes('copy-engine') || assign.length > 0,
+      drives: cfg.mode === 'vm' ? undefined : drives,
+    });
     const kernelFile = cfg.kernel ?? cfg.program;
     const kernel = kernelFile !== undefined ? readImage(kernelFile, cfg.kernel !== undefined ? 'kernel' : 'program') : undefined;
     if (cfg.program !== undefined && kernel !== undefined && !isElf(kernel.bytes)) {
@@ -107,20 +138,29 @@ export class Engine extends EventEmitter {
     }
     const initrd = cfg.initrd !== undefined ? readImage(cfg.initrd, 'initrd') : undefined;
     if (cfg.mode === 'vm') {
-      if (kernel === undefined) throw new LoadError('mode "vm": give "kernel" or "program" (the guest)');
-      const configs: VmConfig[] = [];
-      for (let i = 0; i < cfg.vms; i++) {
-        configs.push({ kernel, initrd, append: cfg.append, memory: 128 << 20, vcpus: cfg.harts, mmu: cfg.mmu });
-      }
+      const configs: VmConfig[] = vmList.map((v, i) => {
+        const k = v.kernel !== undefined ? readImage(v.kernel, `vms[${i}].kernel`) : kernel;
+        if (k === undefined) throw new LoadError(`mode "vm": give "kernel" or "program" (the guest)${vmList.length > 1 ? `, or vms[${i}].kernel` : ''}`);
+        return {
+          kernel: k, initrd: v.initrd !== undefined ? readImage(v.initrd, `vms[${i}].initrd`) : initrd, append: v.append ?? cfg.append,
+          memory: v.memory, vcpus: v.harts, mmu: v.mmu,
+        };
+      });
+      if (drives.length > 0) configs[0].drives = drives;
+      for (const a of assign) (configs[a.vm].assign ??= []).push(this.board.assignable(a.device));
       this.vmm = new Vmm(this.board.machine, configs, {
         console: (_vm, b) => console(b), exit: (code) => this.board.machine.requestExit(code),
-      });
+        iommuFault: (vm, f) => this.onIommuFault(vm, f),
+      }, { device: this.board.iommu, base: IOMMU_BASE });
       this.vmm.boot();
-      if (isElf(kernel.bytes)) this.board.addSymbolFile(kernel);     // the guest kernel's symbols
+      for (const c of configs) if (isElf(c.kernel.bytes)) this.board.addSymbolFile(c.kernel);   // the guest kernels' symbols
+      // A VM with a kernel of its own gets its own module (its harts' source lines and frames).
+      configs.forEach((c, i) => { if (c.kernel !== kernel && isElf(c.kernel.bytes)) this.addModule(c.kernel, i, 0n); });
     } else {
       const builtinSbi = cfg.bios === 'builtin';
       const bios = cfg.bios !== undefined && cfg.bios !== 'none' && !builtinSbi ? readImage(cfg.bios, 'bios') : undefined;
       this.board.load({ bios, kernel, initrd, append: cfg.append, builtinSbi });
+      this.board.iommu.onFault = (f) => this.onIommuFault(undefined, f);
     }
     if (kernel !== undefined && isElf(kernel.bytes)) this.addModule(kernel, undefined, 0n);
     for (const f of cfg.symbolFiles ?? []) {
@@ -314,7 +354,13 @@ export class Engine extends EventEmitter {
         return;
       }
       if (r.reason === 'halted') { endTemp(); this.running = false; this.emit('stopped', 'halted'); return; }
+      if (r.reason === 'stopped' && this.iommuStopPending) {
+        this.iommuStopPending = false;
+        endTemp(); this.running = false; this.emit('stopped', 'iommu-fault');
+        return;
+      }
       if (this.pauseRequested) { endTemp(); this.running = false; this.emit('stopped', 'pause'); return; }
+      this.emit('running');
       setImmediate(turn);
     };
     setImmediate(turn);
@@ -328,6 +374,28 @@ export class Engine extends EventEmitter {
 
   /** The VM-exit reasons (bit per ExitReason) that stop a running machine (exception filters). */
   exitFilter = 0;
+  /** Whether an IOMMU fault stops a running machine (exception filter), and the faults seen (the last 1024). */
+  stopOnIommuFault = false;
+  readonly iommuFaults: EngineIommuFault[] = [];
+  /** The fault that stopped the machine (iommu-fault stops). */
+  lastIommuFault: EngineIommuFault | undefined;
+  private iommuStopPending = false;
+
+  /** An IOMMU fault (a device's refused DMA): recorded, reported, and a stop when the filter asks for one. */
+  private onIommuFault(vm: number | undefined, fault: IommuFault): void {
+    const f = { vm, fault };
+    if (this.iommuFaults.length >= 1024) this.iommuFaults.shift();
+    this.iommuFaults.push(f);
+    this.emit('iommuFault', f);
+    if (this.stopOnIommuFault && this.running) {
+      this.lastIommuFault = f;
+      this.iommuStopPending = true;
+      // The hart whose store started the DMA finishes that instruction, then the machine stops.
+      const owner = vm !== undefined ? this.vmm?.vms[vm]?.vcpus[0]?.hart : undefined;
+      this.stoppedHart = owner?.id ?? 0;
+      this.board.machine.requestStop();
+    }
+  }
   private stepToExitOnce = false;
 
   /** Runs to the next VM exit of any reason (then the filters apply again). */
@@ -479,6 +547,13 @@ export class Engine extends EventEmitter {
       setImmediate(turn);
     };
     setImmediate(turn);
+  }
+
+  /** Console input for the guest: the board's UART, or in vm mode the first VM's. */
+  consoleInput(text: string): void {
+    const bytes = [...Buffer.from(text, 'latin1')];
+    if (this.vmm !== undefined) this.vmm.vms[0].uart.pushInput(bytes);
+    else this.board.uart.pushInput(bytes);
   }
 
   /** Ends the session's machine (terminate/disconnect). */

@@ -7,67 +7,97 @@ import {
 import type { PageTablesArguments, PageTablesResult, TranslateResult } from './protocol';
 import type { Engine } from './engine';
 
+/** A resolved memory reference: its address, a byte reader (-1: nothing there) and a byte writer (false: cannot). */
+export interface MemoryRef {
+  base: bigint;
+  read: (a: bigint) => number;
+  write: (a: bigint, byte: number) => boolean;
+}
+
 /**
  * A memory reference that names its address space: `hpa:0x…` (host physical), `gpa:vm0:0x…` (a VM's guest
  * physical memory; without the VMM, `gpa:0x…` through hart 0's G stage), `gva:vm0:0x…` (a VM's guest virtual
- * addresses through its first vCPU's current translation), or a bare `0x…` (what hart 0 sees now). Returns the
- * address and a byte reader (-1: nothing there), or why the reference is bad. Nothing is changed by reading.
+ * addresses through its first vCPU's current translation), `iova:dev32:0x…` (what a device's DMA at that IO-virtual
+ * address reaches through the IOMMU; `iova:dev32:pid5:0x…` with a process id), or a bare `0x…` (what hart 0 sees
+ * now). Translations are made once per page, without side effects (no A/D updates, no TLB or IOTLB fills, no fault
+ * records). Writes go to the physical byte the reference names (a guest page never touched is backed first); reads
+ * never change anything. Returns why the reference is bad, as a string.
  */
-export function memoryReference(e: Engine, text: string): { base: bigint; read: (a: bigint) => number } | string {
-  const m = /^(?:(hpa|gpa|gva):(?:vm(\d+):)?)?(0x[0-9a-fA-F]+|\d+)$/.exec(String(text).trim());
-  if (m === null) return 'use 0x…, hpa:0x…, gpa:vmN:0x… or gva:vmN:0x…';
-  const base = BigInt(m[3]);
+export function memoryReference(e: Engine, text: string): MemoryRef | string {
+  const m = /^(?:(hpa|gpa|gva):(?:vm(\d+):)?|iova:dev(0x[0-9a-fA-F]+|\d+):(?:pid(\d+):)?)?(0x[0-9a-fA-F]+|\d+)$/.exec(String(text).trim());
+  if (m === null) return 'use 0x…, hpa:0x…, gpa:vmN:0x…, gva:vmN:0x… or iova:devN:0x…';
+  const base = BigInt(m[5]);
   if (base >= 1n << 64n) return 'address wider than 64 bits';
   const machine = e.board.machine;
-  const phys = (pa: number) => { try { return machine.readPhys(pa, 1)[0]; } catch { return -1; } };
+  const ram = machine.ram;
+  const phys = (pa: number) => { const off = ram.offsetOf(pa, 1); return off < 0 ? -1 : ram.u8[off]; };
+  const poke = (pa: number, b: number) => {
+    if (pa < 0 || ram.offsetOf(pa, 1) < 0) return false;
+    machine.writePhys(pa, Uint8Array.of(b));
+    return true;
+  };
   // Translate once per page: `toPa` gives the page's physical base for an address in it (or -1).
-  const pageReader = (toPa: (page: bigint) => number) => {
+  const paged = (toPa: (page: bigint) => number): MemoryRef => {
     let lastPage = -1n, lastPa = -1;
-    return (a: bigint): number => {
+    const at = (a: bigint): number => {
       const page = a & ~0xfffn;
       if (page !== lastPage) { lastPage = page; lastPa = toPa(page); }
-      return lastPa < 0 ? -1 : phys(lastPa + Number(a & 0xfffn));
+      return lastPa < 0 ? -1 : lastPa + Number(a & 0xfffn);
     };
+    return { base, read: (a) => { const pa = at(a); return pa < 0 ? -1 : phys(pa); }, write: (a, b) => poke(at(a), b) };
   };
+  const lohi = (page: bigint): [number, number] => [Number(page & 0xffffffffn) | 0, Number(page >> 32n) | 0];
+  if (m[3] !== undefined) {
+    const dev = Number(m[3]), pid = m[4] !== undefined ? Number(m[4]) : undefined;
+    const iommu = e.board.iommu;
+    return paged((page) => {
+      if (page >= 1n << 53n) return -1;
+      const t = iommu.translateDebug(dev, Number(page), { processId: pid });
+      return t.ok && t.spa !== undefined ? t.spa : -1;
+    });
+  }
   const space = m[1];
   if (space === undefined) {
     const h0 = e.harts[0];
-    return { base, read: pageReader((page) => debugTranslate(h0, Number(page & 0xffffffffn) | 0, Number(page >> 32n) | 0, Access.LOAD)) };
+    return paged((page) => debugTranslate(h0, ...lohi(page), Access.LOAD));
   }
-  if (space === 'hpa') return { base, read: (a) => (a < 1n << 53n ? phys(Number(a)) : -1) };
+  if (space === 'hpa') return paged((page) => (page < 1n << 53n ? Number(page) : -1));
   const vmIndex = m[2] !== undefined ? Number(m[2]) : 0;
   const vm = e.vmm?.vms[vmIndex];
   if (e.vmm !== undefined && vm === undefined) return `no vm${vmIndex}`;
   if (space === 'gpa') {
     if (vm !== undefined) {
-      // Guest RAM through the pmap: a page the guest never touched reads as zero.
-      return { base, read: (a) => {
-        if (a >= 1n << 53n || !vm.pmap.contains(Number(a))) return -1;
-        const hpa = vm.pmap.hostAddr(Number(a), false);
-        return hpa < 0 ? 0 : phys(hpa);
-      } };
+      // Guest RAM through the pmap: a page the guest never touched reads as zero (and is backed when written).
+      return {
+        base,
+        read: (a) => {
+          if (a >= 1n << 53n || !vm.pmap.contains(Number(a))) return -1;
+          const hpa = vm.pmap.hostAddr(Number(a), false);
+          return hpa < 0 ? 0 : phys(hpa);
+        },
+        write: (a, b) => a < 1n << 53n && vm.pmap.contains(Number(a)) && poke(vm.pmap.hostAddr(Number(a), true), b),
+      };
     }
     const h = e.harts[0];
-    return { base, read: pageReader((page) => {
+    return paged((page) => {
       const t = translateGuestDebug(h.ptePort, { vsMode: 0, vsRootPpn: 0, gMode: h.hgatpMode, gRootPpn: h.hgatpPpn, va: page, access: 'load', priv: 'S' });
       return t.ok && t.pa !== undefined ? Number(t.pa) : -1;
-    }) };
+    });
   }
   // gva: the guest's own translation as its (first) vCPU has it now.
   const h = vm !== undefined ? vm.vcpus[0].hart : e.harts[0];
   if (vm !== undefined && vm.shadow !== null) {
     const sh = vm.shadow, satp = vm.vcpus[0].satp;
-    return { base, read: pageReader((page) => {
-      const gpa = sh.guestTranslate(satp, Number(page & 0xffffffffn) | 0, Number(page >> 32n) | 0, Access.LOAD, 1, true);
-      const hpa = gpa < 0 ? -1 : vm.pmap.hostAddr(gpa, false);
-      return hpa;
-    }) };
+    return paged((page) => {
+      const gpa = sh.guestTranslate(satp, ...lohi(page), Access.LOAD, 1, true);
+      return gpa < 0 ? -1 : vm.pmap.hostAddr(gpa, false);
+    });
   }
-  return { base, read: pageReader((page) => {
+  return paged((page) => {
     const t = translateGuestDebug(h.ptePort, { vsMode: h.vsatpMode, vsRootPpn: h.vsatpPpn, gMode: h.hgatpMode,
       gRootPpn: h.hgatpPpn, va: page, access: 'load', priv: 'S', sum: true });
     return t.ok && t.pa !== undefined ? Number(t.pa) : -1;
-  }) };
+  });
 }
 
 /** vmscope/translate's result for hart h (core's explainTranslation, with addresses as strings). */

@@ -63,3 +63,43 @@ export interface PageTablesResult {
     target: string; pageSize?: string; next?: { table: string; level: number };
   }[];
 }
+
+/**
+ * `vmscope/iommu`: the board's IOMMU — its mode and capabilities, the device contexts (decoded, with cache state),
+ * a device's process contexts, the IOTLB, the queues, the fault log (engine: every fault seen, with the VM that owns
+ * the device) and counters; with `deviceId` and `iova`, the side-effect-free walk of a DMA at that address.
+ */
+export interface IommuArguments { deviceId?: number; processId?: number; iova?: string; access?: 'read' | 'write' }
+export interface IommuResult {
+  mode: string;
+  capabilities: string;
+  /** Decoded device contexts; 64-bit values as '0x…' strings. */
+  devices: Record<string, unknown>[];
+  processContexts?: Record<string, unknown>[];
+  iotlb: Record<string, unknown>[];
+  queues: Record<string, unknown>;
+  faults: { vm?: number; seq: number; cause: number; causeName: string; deviceId: number; processId: number; iotval: string; iotval2: string;
+    ttyp: number; reason: string; record: string }[];
+  stats: Record<string, number>;
+  /** The walk of `iova` for `deviceId` (when both are given). */
+  translation?: Record<string, unknown>;
+}
+
+/** `vmscope/vms`: the machine's mode and, in vm mode, each VM with its vCPUs (thread ids) and assigned devices. */
+export interface VmsResult {
+  mode: 'bare' | 'vm';
+  vms: { id: number; mmu: string; memory: number; vmid: number; vcpus: { index: number; threadId: number; name: string }[];
+    assigned: string[]; exitCode?: number }[];
+}
+
+/** `vmscope/consoleInput`: bytes typed into the guest's console (the UART; in vm mode the first VM's). */
+export interface ConsoleInputArguments { text: string }
+
+/** Event `vmscope/console`: guest console output, when the launch's "console" is "terminal". */
+export interface ConsoleEventBody { text: string }
+
+/** Event `vmscope/stateChanged`: sent while running (at most every 250 ms) and at every stop. */
+export interface StateChangedEventBody { running: boolean; instructions: number; exits: number; iommuFaults: number }
+
+/** Event `vmscope/exit`: VM exits since the last such event (at most 64; `total` counts them all). */
+export interface ExitEventBody { total: number; exits: ExitsResult['exits'] }

@@ -5,18 +5,20 @@
 // (docs/dap.md).
 
 import {
-  BreakpointEvent, ContinuedEvent, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame,
-  StoppedEvent, TerminatedEvent, Thread,
+  BreakpointEvent, ContinuedEvent, Event, ExitedEvent, InitializedEvent, Logger, LoggingDebugSession, OutputEvent, Scope, Source,
+  StackFrame, StoppedEvent, TerminatedEvent, Thread, logger,
 } from '@vscode/debugadapter';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
   EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, PRIV_NAMES, csrName, type ValueView, debugReadCsr,
-  disassemble, viewVariable,
+  debugWriteCsr, disassemble, viewVariable,
 } from '../core';
 import type {
-  ExitsArguments, ExitsResult, PageTablesArguments, StatsResult, TlbArguments, TlbResult, TranslateArguments,
+  ConsoleEventBody, ConsoleInputArguments, ExitEventBody, ExitsArguments, ExitsResult, IommuArguments, PageTablesArguments,
+  StateChangedEventBody, StatsResult, TlbArguments, TlbResult, TranslateArguments,
 } from './protocol';
+import { consoleCommand, exitJson, iommuView, vmsView } from './commands';
 import { Engine, type EngineConfig, type EngineFrame, type StopReason } from './engine';
 import { type LaunchArguments, validate } from './launch';
 import { csrByName, evaluateExpression, parseHitCondition } from './expr';
@@ -59,6 +61,13 @@ export class VmscopeSession extends LoggingDebugSession {
   private instructionBps: bigint[] = [];
   private functionNames: string[] = [];
   private exitFilter = 0;
+  private iommuFilter = false;
+  /** The last stop's reason (exceptionInfo describes an IOMMU fault or a VM exit). */
+  private lastStop: StopReason | undefined;
+  /** The launch arguments (restart relaunches with them). */
+  private launchArgs: LaunchArguments | undefined;
+  private lastStateEvent = 0;
+  private exitsReported = 0;
   /** Source breakpoints by file path (as the client names it). */
   private sourceBps = new Map<string, SourceBreakpoint[]>();
   private nextBreakpointId = 1;
@@ -90,8 +99,14 @@ export class VmscopeSession extends LoggingDebugSession {
       supportsLoadedSourcesRequest: true,
       supportsModulesRequest: true,
       supportsExceptionInfoRequest: true,
-      // One filter per VM-exit reason: stop when a guest exits to its hypervisor for that reason.
-      exceptionBreakpointFilters: EXIT_REASON_IDS.map((id, i) => ({ filter: `exit:${id}`, label: `VM exit: ${EXIT_REASON_NAMES[i]}`, default: false })),
+      supportsWriteMemoryRequest: true,
+      supportsSetVariable: true,
+      supportsRestartRequest: true,
+      // One filter per VM-exit reason (stop when a guest exits to its hypervisor for that reason), and IOMMU faults.
+      exceptionBreakpointFilters: [
+        ...EXIT_REASON_IDS.map((id, i) => ({ filter: `exit:${id}`, label: `VM exit: ${EXIT_REASON_NAMES[i]}`, default: false })),
+        { filter: 'iommu-fault', label: 'IOMMU fault (a device DMA refused)', default: false },
+      ],
     };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
@@ -111,7 +126,12 @@ export class VmscopeSession extends LoggingDebugSession {
     let cfg: EngineConfig;
     try {
       cfg = validate(typeof args === 'object' && args !== null ? args : {});
-      this.engine = new Engine(cfg, (text) => this.sendEvent(new OutputEvent(text, 'stdout')));
+      if (args.trace === true) logger.setup(Logger.LogLevel.Verbose, false);
+      // The guest's console: the Debug Console, or vmscope/console events for a terminal the editor opens.
+      const toTerminal = args.console === 'terminal';
+      this.engine = new Engine(cfg, (text) => this.sendEvent(toTerminal
+        ? new Event('vmscope/console', { text } satisfies ConsoleEventBody) : new OutputEvent(text, 'stdout')));
+      this.launchArgs = args;
     } catch (e) {
       this.sendErrorResponse(response, 1001, `vmscope: ${(e as Error).message}`);
       return;
@@ -122,8 +142,10 @@ export class VmscopeSession extends LoggingDebugSession {
     for (const w of engine.moduleWarnings) this.sendEvent(new OutputEvent(`vmscope: DWARF: ${w}\n`, 'console'));
     engine.on('stopped', (reason: StopReason) => {
       this.resetStopState();
-      const r = reason === 'halted' ? 'pause' : reason === 'exit' ? 'exception' : reason === 'guest-entry' ? 'step' : reason;
-      const hart = reason === 'breakpoint' || reason === 'exit' || reason === 'guest-entry' ? engine.stoppedHart : 0;
+      this.lastStop = reason;
+      this.sendState(false);
+      const r = reason === 'halted' ? 'pause' : reason === 'exit' || reason === 'iommu-fault' ? 'exception' : reason === 'guest-entry' ? 'step' : reason;
+      const hart = reason === 'breakpoint' || reason === 'exit' || reason === 'guest-entry' || reason === 'iommu-fault' ? engine.stoppedHart : 0;
       const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, hart + 1);
       if (reason === 'guest-entry') ev.body.description = 'back in the guest: where the exit handling resumes it';
       ev.body.allThreadsStopped = true;
@@ -133,8 +155,15 @@ export class VmscopeSession extends LoggingDebugSession {
         ev.body.description = `VM exit: ${EXIT_REASON_NAMES[x.reason]} (cause ${x.cause}) at 0x${x.pc.toString(16)}`;
         ev.body.text = EXIT_REASON_IDS[x.reason];
       }
+      const f = engine.lastIommuFault;
+      if (reason === 'iommu-fault' && f !== undefined) {
+        ev.body.description = `IOMMU fault: device 0x${f.fault.deviceId.toString(16)}${f.vm !== undefined ? ` (vm${f.vm})` : ''} ` +
+          `DMA at 0x${f.fault.iotval.toString(16)}: ${f.fault.causeName}`;
+        ev.body.text = 'iommu-fault';
+      }
       this.sendEvent(ev);
     });
+    engine.on('running', () => this.sendState(true));
     engine.on('exited', (code: number) => {
       this.sendEvent(new ExitedEvent(code));
       this.sendEvent(new TerminatedEvent());
@@ -275,12 +304,27 @@ export class VmscopeSession extends LoggingDebugSession {
       if (i >= 0) mask |= 1 << i;
     }
     this.exitFilter = mask;
+    this.iommuFilter = filters.includes('iommu-fault');
     this.engine?.setExitFilter(mask);
+    if (this.engine !== undefined) this.engine.stopOnIommuFault = this.iommuFilter;
     response.body = { breakpoints: filters.map(() => ({ verified: true })) };
     this.sendResponse(response);
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const f = this.engine?.lastIommuFault;
+    if (this.lastStop === 'iommu-fault' && f !== undefined) {
+      const x = f.fault;
+      response.body = {
+        exceptionId: 'iommu-fault',
+        description: `IOMMU fault #${x.seq}: ${x.causeName} (cause ${x.cause}); device 0x${x.deviceId.toString(16)}` +
+          `${f.vm !== undefined ? ` of vm${f.vm}` : ''}, ${x.ttyp === 3 ? 'write' : x.ttyp === 1 ? 'execute' : 'read'} at IOVA 0x${x.iotval.toString(16)}` +
+          `${x.iotval2 !== 0 ? `, iotval2 0x${x.iotval2.toString(16)}` : ''}${x.processId >= 0 ? `, process ${x.processId}` : ''}; ${x.reason}; record ${x.record}`,
+        breakMode: 'always',
+      };
+      this.sendResponse(response);
+      return;
+    }
     const m = this.engine?.board.machine;
     const x = m?.exits.list(m.exits.total - 1, 1)[0];
     if (x === undefined) { this.sendErrorResponse(response, 1013, 'no VM exit to describe'); return; }
@@ -303,6 +347,7 @@ export class VmscopeSession extends LoggingDebugSession {
     for (const bps of this.sourceBps.values()) for (const bp of bps) lines.push(...bp.addresses);
     e.setBreakpoints([...new Set([...this.instructionBps, ...fns, ...lines])]);
     e.setExitFilter(this.exitFilter);
+    e.stopOnIommuFault = this.iommuFilter;
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
@@ -545,6 +590,13 @@ export class VmscopeSession extends LoggingDebugSession {
       this.sendResponse(response);
       return;
     }
+    const cmd = h !== undefined && this.engine !== undefined && args.context !== 'hover' && args.context !== 'watch'
+      ? consoleCommand(this.engine, h, text) : undefined;
+    if (cmd !== undefined) {
+      response.body = { result: cmd, variablesReference: 0 };
+      this.sendResponse(response);
+      return;
+    }
     const r = h === undefined ? 'no program is running' : this.evaluate(h, frameId % 1000, text);
     if (typeof r === 'string') {
       this.sendErrorResponse(response, 1006, `cannot evaluate '${text}': ${r} (registers, CSRs, locals, numbers, C operators, *(u32 *)addr)`);
@@ -577,6 +629,9 @@ export class VmscopeSession extends LoggingDebugSession {
       }
       const csr = csrByName().get(name);
       if (csr !== undefined) return debugReadCsr(h, csr);
+      // Where the hart is (to scope a breakpoint: `vm == 1`, `asid == 5`, `virt && priv == 1`, `hart == 0`).
+      const where = this.whereIdent(h, name);
+      if (where !== undefined) return where;
       locals ??= this.localsOf(h, frame);
       const l = locals.find((v) => v.name === name);
       if (l !== undefined && /^-?\d+|^0x[0-9a-f]+|^true|^false/.test(l.value)) {
@@ -594,6 +649,25 @@ export class VmscopeSession extends LoggingDebugSession {
     return { value, text: out };
   }
 
+  /**
+   * Identifiers that say where hart h is: `hart`, `vm` and `vcpu` (vm mode; -1 outside a VM), `priv` (0 U, 1 S, 3 M),
+   * `virt` (1 in VS/VU), `asid` (of the address space the hart runs in now), `vmid` (hgatp.VMID).
+   */
+  private whereIdent(h: Hart, name: string): bigint | undefined {
+    const v = this.engine?.vmm?.vcpuOf(h);
+    const csr = (n: number) => debugReadCsr(h, n) ?? 0n;
+    switch (name) {
+      case 'hart': return BigInt(h.id);
+      case 'vm': return v !== undefined ? BigInt(v.vm.id) : BigInt.asUintN(64, -1n);
+      case 'vcpu': return v !== undefined ? BigInt(v.index) : BigInt.asUintN(64, -1n);
+      case 'priv': return BigInt(h.priv);
+      case 'virt': return h.virt ? 1n : 0n;
+      case 'asid': return (csr(h.virt ? 0x280 : 0x180) >> 44n) & 0xffffn;
+      case 'vmid': return (csr(0x680) >> 44n) & 0x3fffn;
+      default: return undefined;
+    }
+  }
+
   /** The vmscope/* requests (debug-adapter/protocol.ts). */
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === 'modules') { this.modulesRequest(response as DebugProtocol.ModulesResponse); return; }
@@ -607,11 +681,7 @@ export class VmscopeSession extends LoggingDebugSession {
         const from = Number.isSafeInteger(q.from) ? q.from : undefined, count = Number.isSafeInteger(q.count) ? Math.min(q.count!, 4096) : 256;
         const body: ExitsResult = {
           total: m.exits.total, counts: m.exits.countsByName(),
-          exits: m.exits.list(from ?? Math.max(0, m.exits.total - count), count).map((x) => ({
-            seq: x.seq, vm: x.vm, vcpu: x.vcpu, time: x.time, reason: EXIT_REASON_IDS[x.reason], cause: x.cause, interrupt: x.interrupt,
-            pc: '0x' + x.pc.toString(16), gva: '0x' + x.gva.toString(16), gpa: '0x' + x.gpa.toString(16),
-            htinst: '0x' + x.htinst.toString(16), handling: EXIT_HANDLING_NAMES[x.handling], hostInsns: x.hostInsns,
-          })),
+          exits: m.exits.list(from ?? Math.max(0, m.exits.total - count), count).map(exitJson),
         };
         response.body = body;
         break;
@@ -650,6 +720,21 @@ export class VmscopeSession extends LoggingDebugSession {
         response.body = result;
         break;
       }
+      case 'vmscope/iommu': {
+        const body = iommuView(e, a as IommuArguments);
+        if (typeof body === 'string') { this.sendErrorResponse(response, 1017, body); return; }
+        response.body = body;
+        break;
+      }
+      case 'vmscope/vms':
+        response.body = vmsView(e);
+        break;
+      case 'vmscope/consoleInput': {
+        const text = (a as unknown as ConsoleInputArguments).text;
+        if (typeof text !== 'string') { this.sendErrorResponse(response, 1018, 'vmscope/consoleInput: give "text"'); return; }
+        e.consoleInput(text);
+        break;
+      }
       case 'vmscope/stepThroughExit':
         // From a guest: to the hypervisor's handler of its next exit; from the hypervisor: back into the guest.
         this.sendResponse(response);
@@ -676,6 +761,84 @@ export class VmscopeSession extends LoggingDebugSession {
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.engine?.terminate();
     this.sendResponse(response);
+  }
+
+  /** vmscope/stateChanged (at most every 250 ms while running, and at every stop), with the VM exits since the last
+   *  one as vmscope/exit. */
+  private sendState(running: boolean): void {
+    const e = this.engine;
+    if (e === undefined) return;
+    const now = Date.now();
+    if (running && now - this.lastStateEvent < 250) return;
+    this.lastStateEvent = now;
+    const m = e.board.machine;
+    const body: StateChangedEventBody = { running, instructions: m.stats().instret, exits: m.exits.total, iommuFaults: e.iommuFaults.length };
+    this.sendEvent(new Event('vmscope/stateChanged', body));
+    if (m.exits.total > this.exitsReported) {
+      const n = Math.min(64, m.exits.total - this.exitsReported);
+      const exits: ExitEventBody = { total: m.exits.total, exits: m.exits.list(m.exits.total - n, n).map(exitJson) };
+      this.exitsReported = m.exits.total;
+      this.sendEvent(new Event('vmscope/exit', exits));
+    }
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    const ref = this.engine === undefined ? 'no program is running' : memoryReference(this.engine, args.memoryReference);
+    const data = typeof args.data === 'string' ? Buffer.from(args.data, 'base64') : undefined;
+    if (typeof ref === 'string' || data === undefined || data.length > 1 << 20) {
+      this.sendErrorResponse(response, 1007, `writeMemory: bad memoryReference or data (${args.memoryReference})` + (typeof ref === 'string' ? `: ${ref}` : ''));
+      return;
+    }
+    const addr = ref.base + BigInt(args.offset ?? 0);
+    // All or nothing (unless allowPartial): check every byte is writable first.
+    let writable = 0;
+    while (writable < data.length && ref.read(addr + BigInt(writable)) >= 0) writable++;
+    if (writable < data.length && args.allowPartial !== true) {
+      this.sendErrorResponse(response, 1008, `writeMemory: 0x${(addr + BigInt(writable)).toString(16)} is not writable memory; nothing written`);
+      return;
+    }
+    for (let i = 0; i < writable; i++) ref.write(addr + BigInt(i), data[i]);
+    response.body = { offset: 0, bytesWritten: writable };
+    this.sendResponse(response);
+    this.resetStopState();
+    this.sendEvent(new Event('memory', { memoryReference: args.memoryReference, offset: args.offset ?? 0, count: writable }));
+  }
+
+  /** Registers (x1..x31, pc) and CSRs of the Registers and CSRs scopes; the value is any expression. */
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    const ref = args.variablesReference;
+    const hart = Math.floor((ref - 1) / 2);
+    const h = ref >= 1 && ref < FIRST_HANDLE ? this.engine?.harts[hart] : undefined;
+    if (h === undefined) { this.sendErrorResponse(response, 1009, 'setVariable: only registers and CSRs can be set'); return; }
+    const v = this.evaluate(h, 0, String(args.value ?? ''));
+    if (typeof v === 'string') { this.sendErrorResponse(response, 1009, `setVariable: '${args.value}': ${v}`); return; }
+    const name = String(args.name ?? '').replace(/ \(x\d+\)$/, '');
+    if ((ref - 1) % 2 === 0) {
+      const x = name === 'fp' ? 8 : ABI.indexOf(name);
+      if (name === 'pc') h.setPc(v.value & ~1n);
+      else if (x > 0) h.setX(x, v.value);
+      else { this.sendErrorResponse(response, 1009, `setVariable: '${name}' cannot be set (x1..x31, pc)`); return; }
+      response.body = { value: hex(name === 'pc' ? h.getPc() : h.getX(x)) };
+    } else {
+      const csr = csrByName().get(name);
+      if (csr === undefined || !debugWriteCsr(h, csr, v.value)) { this.sendErrorResponse(response, 1009, `setVariable: ${name} is not a writable CSR`); return; }
+      // WARL: what the CSR kept.
+      response.body = { value: hex(debugReadCsr(h, csr) ?? 0n) };
+    }
+    this.resetStopState();
+    this.sendResponse(response);
+  }
+
+  /** Restart: the same launch configuration on a fresh machine (breakpoints and filters kept). */
+  protected override async restartRequest(response: DebugProtocol.RestartResponse): Promise<void> {
+    const args = this.launchArgs;
+    if (args === undefined) { this.sendErrorResponse(response, 1016, 'restart: nothing was launched'); return; }
+    this.engine?.terminate();
+    this.engine?.removeAllListeners();
+    this.engine = undefined;
+    this.resetStopState();
+    this.exitsReported = 0;
+    await this.launchRequest(response, args);
   }
 
   private hartOf(threadId: number): Hart | undefined {

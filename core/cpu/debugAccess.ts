@@ -6,7 +6,7 @@ import { dataPriv, dataVirt, prepareGuestWalk, prepareWalk } from './mem';
 import { Hart, PRIV_M, PRIV_U } from './hart';
 import { MSTATUS_MXR, MSTATUS_SUM } from './csrNumbers';
 import { type DebugTranslation, type GuestTranslation, translateDebug, translateGuestDebug } from '../mmu/debugWalk';
-import { csrRead } from './csr';
+import { csrRead, csrWrite } from './csr';
 import { r } from '../util/int64';
 
 const req = new WalkRequest();
@@ -55,6 +55,19 @@ export function peekInsn(h: Hart): number {
 export function debugReadCsr(h: Hart, num: number): bigint | undefined {
   if (!csrRead(h, num)) return undefined;
   return (BigInt(r.hi >>> 0) << 32n) | BigInt(r.lo >>> 0);
+}
+
+/**
+ * Writes CSR `num` of hart h as a debugger does (no privilege checks; the CSR's own WARL rules apply, as for an
+ * instruction). The hart re-checks interrupts and refetches at its pc, so a changed satp, mstatus or mie takes effect
+ * at once. False if the hart has no such writable CSR.
+ */
+export function debugWriteCsr(h: Hart, num: number, value: bigint): boolean {
+  const v = BigInt.asUintN(64, value);
+  if (!csrWrite(h, num, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0)) return false;
+  h.setPc(h.getPc());
+  h.irqCheck = true;
+  return true;
 }
 
 /**

@@ -1,0 +1,177 @@
+// The debug adapter's machine-level requests (DebugClient against dist/debugAdapter.js): the IOMMU (vmscope/iommu,
+// iova: memory references, the IOMMU-fault exception filter), writeMemory, setVariable on registers and CSRs, Debug
+// Console commands, vmscope/vms, breakpoint conditions that scope by VM, restart, the terminal console, state events,
+// and the launch attributes for VMs, devices and drives.
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { IommuResult, StateChangedEventBody, VmsResult } from '../../debug-adapter/protocol';
+
+const root = path.resolve(__dirname, '..', '..');
+const adapter = path.join(root, 'dist', 'debugAdapter.js');
+const minikernel = path.join(root, 'examples', 'build', 'minikernel.elf');
+
+describe('debug adapter: IOMMU, memory and register writes, console commands, VMs', function () {
+  this.timeout(90_000);
+  let dc: DebugClient;
+
+  beforeEach(async () => { dc = new DebugClient('node', adapter, 'vmscope'); await dc.start(); });
+  afterEach(async () => { await dc.stop(); });
+
+  const send = <T>(command: string, args: unknown) => dc.send(command, args) as Promise<T>;
+  const readBytes = async (memoryReference: string, count: number) => {
+    const r = await send<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference, count });
+    return Buffer.from(r.body?.data ?? '', 'base64');
+  };
+  const evaluate = async (expression: string, frameId?: number) =>
+    (await dc.evaluateRequest({ expression, context: 'repl', frameId })).body.result;
+
+  async function launch(args: Record<string, unknown>, filters: string[] = []): Promise<DebugProtocol.StoppedEvent> {
+    const [, , stopped] = await Promise.all([
+      dc.waitForEvent('initialized').then(async () => {
+        if (filters.length > 0) await dc.setExceptionBreakpointsRequest({ filters });
+        await dc.configurationDoneRequest();
+      }),
+      dc.launch(args),
+      dc.waitForEvent('stopped'),
+    ]);
+    return stopped as DebugProtocol.StoppedEvent;
+  }
+
+  it('stops on an IOMMU fault of an assigned device, describes it, and shows the IOMMU state; iova: reads what the device reaches', async () => {
+    const ev = await launch({ kernel: minikernel, mode: 'vm', mmu: 'shadow', assign: [{ device: 'copy-engine', vm: 0 }] }, ['iommu-fault']);
+    assert.equal(ev.body.reason, 'exception');
+    assert.match(ev.body.description ?? '', /^IOMMU fault: device 0x20 \(vm0\) DMA at 0x88001000: Write\/AMO guest-page fault/);
+    const info = await send<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: ev.body.threadId });
+    assert.equal(info.body.exceptionId, 'iommu-fault');
+    assert.match(info.body.description ?? '', /cause 23.*device 0x20 of vm0, write at IOVA 0x88001000, iotval2 0x88001000/);
+    const io = (await send<{ body: IommuResult }>('vmscope/iommu', { deviceId: 0x20, iova: '0x80200000' })).body;
+    assert.equal(io.mode, '1LVL');
+    assert.deepEqual(io.devices.map((d) => d.deviceId), [0x20]);
+    assert.equal((io.devices[0].iohgatp as { mode: string }).mode, 'Sv39x4');
+    assert.equal(io.faults.length, 1);
+    assert.equal(io.faults[0].vm, 0);
+    assert.ok(io.stats.iotlbMisses > 0);
+    const t = io.translation as { ok: boolean; spa: number; steps: { kind: string }[] };
+    assert.equal(t.ok, true);
+    assert.ok(t.steps.some((s) => s.kind === 'S2'));
+    // What the device reaches at an IO-virtual address is the VM's guest-physical memory there.
+    const viaIommu = await readBytes('iova:dev32:0x80200000', 64);
+    assert.equal(viaIommu.length, 64);
+    assert.deepEqual(viaIommu, await readBytes('gpa:vm0:0x80200000', 64));
+    assert.equal((await readBytes('iova:dev32:0x88001000', 16)).length, 0, 'outside the VM: unreadable');
+    assert.match(await evaluate('info iommu'), /ddtp 1LVL[\s\S]*device 0x20: valid, iohgatp Sv39x4 GSCID 1[\s\S]*fault #0 vm0 device 0x20 iova 0x88001000/);
+    const vms = (await send<{ body: VmsResult }>('vmscope/vms', {})).body;
+    assert.deepEqual(vms.vms.map((v) => [v.id, v.mmu, v.assigned, v.vcpus.map((c) => c.name)]), [[0, 'shadow', ['copy-engine'], ['vm0/vcpu0']]]);
+  });
+
+  it('writeMemory through hpa:, gpa: and the hart\'s view; setVariable on registers and CSRs (WARL); console commands', async () => {
+    const ev = await launch({ kernel: minikernel, bios: 'builtin', stopOnEntry: true });
+    const w = await send<DebugProtocol.WriteMemoryResponse>('writeMemory', { memoryReference: 'hpa:0x87000000', data: Buffer.from('vmscope!').toString('base64') });
+    assert.equal(w.body?.bytesWritten, 8);
+    assert.equal((await readBytes('0x87000000', 8)).toString(), 'vmscope!', 'bare: the hart sees physical memory');
+    await assert.rejects(send('writeMemory', { memoryReference: 'hpa:0x7ffffffe', data: Buffer.from('abcd').toString('base64') }), /not writable memory; nothing written/);
+    await assert.rejects(send('writeMemory', { memoryReference: 'nowhere', data: '' }), /bad memoryReference/);
+    const frames = (await dc.stackTraceRequest({ threadId: ev.body.threadId! })).body.stackFrames;
+    const scopes = (await dc.scopesRequest({ frameId: frames[0].id })).body.scopes;
+    const regs = scopes.find((s) => s.name === 'Registers')!.variablesReference, csrs = scopes.find((s) => s.name === 'CSRs')!.variablesReference;
+    const set = (variablesReference: number, name: string, value: string) =>
+      send<DebugProtocol.SetVariableResponse>('setVariable', { variablesReference, name, value });
+    assert.equal((await set(regs, 'a5 (x15)', '0x1234 + 1')).body.value, '0x0000000000001235');
+    assert.equal(await evaluate('a5'), '0x0000000000001235');
+    // sscratch takes anything; stvec's mode field keeps only 0 or 1 (WARL): writing 0x...3 keeps ...1? It keeps what it can.
+    assert.equal((await set(csrs, 'sscratch', '0xfeed')).body.value, '0x000000000000feed');
+    assert.equal((await set(csrs, 'satp', '0xffffffffffffffff')).body.value !== '0xffffffffffffffff', true, 'satp is WARL');
+    await assert.rejects(set(csrs, 'cycle', '1'), /not a writable CSR/);
+    await assert.rejects(set(regs, 'zero (x0)', '1'), /cannot be set/);
+    assert.match(await evaluate('translate 0x80200000'), /translation of 0x80200000 \(load\): → 0x80200000/);
+    assert.match(await evaluate('info mmu'), /hart 0: V=0, satp Bare/);
+    assert.match(await evaluate('info vms'), /bare mode: no VMs/);
+    assert.match(await evaluate('info bogus'), /commands: translate ADDR/);
+    assert.match(await evaluate('info tlb'), /hart 0: \d+ TLB entries/);
+  });
+
+  it('breakpoint conditions can scope by VM; restart runs the same configuration again', async () => {
+    await Promise.all([
+      dc.waitForEvent('initialized').then(async () => {
+        await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+        await dc.setBreakpointsRequest({ source: { path: path.join(root, 'examples', 'minikernel', 'main.c') }, breakpoints: [] });
+        await dc.configurationDoneRequest();
+      }),
+      dc.launch({ kernel: minikernel, mode: 'vm', vms: 2, stopOnEntry: true }),
+      dc.waitForEvent('stopped'),
+    ]);
+    assert.equal(await evaluate('hart'), '0x0000000000000000');
+    // A source breakpoint on kmain's first line, only for vm1.
+    const mainC = path.join(root, 'examples', 'minikernel', 'main.c');
+    const lines = (await import('node:fs')).readFileSync(mainC, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('kprintf("\\nminikernel: hello from S-mode')) + 1;
+    const set = await dc.setBreakpointsRequest({ source: { path: mainC }, breakpoints: [{ line, condition: 'vm == 1' }] });
+    assert.equal(set.body.breakpoints[0].verified, true);
+    const [, stopped] = await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.equal(stopped.body.reason, 'breakpoint');
+    assert.equal(stopped.body.threadId, 2, 'vm1/vcpu0 is thread 2');
+    assert.equal(await evaluate('vm', (await dc.stackTraceRequest({ threadId: 2 })).body.stackFrames[0].id), '0x0000000000000001');
+    // Restart: a fresh machine stopped at its entry again.
+    const [, again] = await Promise.all([send('restart', {}), dc.waitForEvent('stopped')]);
+    assert.equal(again.body.reason, 'entry');
+    assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].instructionPointerReference, '0x80200000');
+  });
+
+  it('console "terminal": output as vmscope/console events; vmscope/consoleInput takes text; state events while running', async () => {
+    const text: string[] = [];
+    const states: StateChangedEventBody[] = [];
+    dc.on('vmscope/console', (e: DebugProtocol.Event) => text.push((e.body as { text: string }).text));
+    dc.on('vmscope/stateChanged', (e: DebugProtocol.Event) => states.push(e.body as StateChangedEventBody));
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
+      dc.launch({ kernel: minikernel, bios: 'builtin', console: 'terminal' }).then(async () => {
+        await send('vmscope/consoleInput', { text: 'x' });
+        await assert.rejects(send('vmscope/consoleInput', {}), /give "text"/);
+      }),
+      dc.waitForEvent('terminated', 60_000),
+    ]);
+    assert.match(text.join(''), /minikernel: all processes exited/);
+    assert.ok(states.some((s) => s.running) && states.every((s) => s.instructions >= 0));
+  });
+
+  it('launch attributes for VMs, devices and drives are validated with messages that name them', async () => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ kernel: minikernel, mode: 'vm', vms: [{ mmu: 'ept' }] }, /"vms"\[0\]\.mmu must be "nested" or "shadow"/],
+      [{ kernel: minikernel, mode: 'vm', vms: [{ frobs: 1 }] }, /"vms"\[0\]: unknown attribute "frobs"/],
+      [{ kernel: minikernel, vms: [{}] }, /"vms" is for "mode": "vm"/],
+      [{ kernel: minikernel, assign: [{ device: 'copy-engine', vm: 0 }] }, /"assign" gives devices to VMs: it needs "mode": "vm"/],
+      [{ kernel: minikernel, mode: 'vm', assign: [{ device: 'nic', vm: 0 }] }, /"assign"\[0\]\.device must be "copy-engine"/],
+      [{ kernel: minikernel, mode: 'vm', assign: [{ device: 'copy-engine', vm: 3 }] }, /"assign"\[0\]\.vm must be a VM index from 0 to 0/],
+      [{ kernel: minikernel, devices: ['gpu'] }, /"devices" must be an array of "copy-engine"/],
+      [{ kernel: minikernel, drives: [{ path: 'x' }] }, /"drives"\[0\] must be a path/],
+      [{ kernel: minikernel, drives: ['/nonexistent/disk.img'] }, /drives: cannot read \/nonexistent\/disk.img/],
+      [{ kernel: minikernel, console: 'window' }, /"console" must be "debugConsole" or "terminal"/],
+      [{ kernel: minikernel, mode: 'vm', vms: 2, memory: '64M' }, /"memory" \(64 MiB of host RAM\) is too small/],
+    ];
+    for (const [args, re] of bad) {
+      await assert.rejects(dc.launch(args), re, JSON.stringify(args));
+    }
+  });
+
+  it('two VMs from a list, each its own size and paging; a drive for the first one', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'vmscope-dap-drive-'));
+    const img = Buffer.alloc(1 << 20);
+    for (let i = 0; i < 510; i++) img[i] = (i * 7 + 3) & 0xff;
+    writeFileSync(path.join(tmp, 'disk.img'), img);
+    const out: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
+      dc.launch({ kernel: minikernel, mode: 'vm', vms: [{ mmu: 'nested', memory: '128M' }, { mmu: 'shadow', memory: '96M' }], drives: [path.join(tmp, 'disk.img')], stopOnEntry: true }),
+      dc.waitForEvent('stopped'),
+    ]);
+    const vms = (await send<{ body: VmsResult }>('vmscope/vms', {})).body;
+    assert.deepEqual(vms.vms.map((v) => [v.mmu, v.memory >> 20]), [['nested', 128], ['shadow', 96]]);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated', 60_000)]);
+    assert.match(out.join(''), /virtio-blk disk, 2048 sectors/);
+  });
+});
