@@ -93,7 +93,7 @@ export type BreakpointFilter = (hart: Hart, pc: bigint) => boolean;
 export type LineStep = 'over' | 'into' | 'out';
 
 /** Why the machine stopped. */
-export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint' | 'exit' | 'guest-entry' | 'iommu-fault';
+export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint' | 'exit' | 'guest-entry' | 'data-breakpoint' | 'iommu-fault';
 
 /** Instruction slots per chunk between two turns of the event loop while running. */
 const CHUNK = 2_000_000;
@@ -115,6 +115,10 @@ export class Engine extends EventEmitter {
   readonly moduleWarnings: string[] = [];
   /** Asked when a hart reaches a breakpoint while running; false: it runs on. */
   breakpointFilter: BreakpointFilter = () => true;
+  /** Asked when a data breakpoint (watchpoint) is hit (Machine.watchpointHit()); false: it runs on. */
+  watchpointFilter: () => boolean = () => true;
+  /** The pc of the hart a data breakpoint stopped last (an instruction breakpoint there has not been reported yet). */
+  private watchStopPc: bigint | undefined;
   /** Where the search for source files starts besides the ELFs' directories (the launch's cwd). */
   sourceRoots: string[] = [];
 
@@ -313,8 +317,22 @@ export class Engine extends EventEmitter {
     this.running = true;
     this.pauseRequested = false;
     // A hart standing on a breakpoint runs that instruction first, or it would stop there again at once.
-    this.stepOffBreakpoints();
+    if (this.watchStop(this.stepOffBreakpoints())) return;
     this.runLoop(undefined);
+  }
+
+  /**
+   * After a run that returned r: when a data breakpoint was hit and its filter says to stop, stops (the access has
+   * completed; the hart's pc is the next instruction) and returns true.
+   */
+  private watchStop(r: { reason: string; hart?: number } | undefined): boolean {
+    if (r?.reason !== 'watchpoint' || !this.watchpointFilter()) return false;
+    this.flush();
+    this.running = false;
+    this.stoppedHart = r.hart ?? 0;
+    this.watchStopPc = this.harts[this.stoppedHart]?.getPc();
+    this.emit('stopped', 'data-breakpoint');
+    return true;
   }
 
   /**
@@ -328,6 +346,11 @@ export class Engine extends EventEmitter {
     const turn = (): void => {
       if (!this.running) { endTemp(); return; }
       const r = m.run(CHUNK);
+      if (r.reason === 'watchpoint') {
+        if (this.watchStop(r)) { endTemp(); return; }
+        setImmediate(turn);
+        return;
+      }
       if (r.reason === 'breakpoint') {
         const h = this.harts[r.hart ?? 0], pc = h.getPc();
         if (temp !== undefined && pc === temp.pc && h === temp.hart && temp.test()) {
@@ -337,6 +360,7 @@ export class Engine extends EventEmitter {
           // a condition or hit count says to go on (or a logpoint), or a return into another frame: step past it
           const s = m.stepOverBreakpoint();
           this.flush();
+          if (this.watchStop(s)) { endTemp(); return; }
           if (s.reason === 'exit') { endTemp(); this.finish(s.exitCode ?? 0); return; }
           if (this.pauseRequested) { endTemp(); this.running = false; this.emit('stopped', 'pause'); return; }
           setImmediate(turn);
@@ -435,11 +459,13 @@ export class Engine extends EventEmitter {
 
   private onBreakpoint(): boolean {
     const pc = this.harts[this.stoppedHart]?.getPc();
-    return pc !== undefined && this.breakpoints.includes(pc);
+    const afterWatch = pc === this.watchStopPc;
+    this.watchStopPc = undefined;
+    return pc !== undefined && !afterWatch && this.breakpoints.includes(pc);
   }
 
-  private stepOffBreakpoints(): void {
-    if (this.onBreakpoint()) this.board.machine.stepOverBreakpoint();
+  private stepOffBreakpoints(): { reason: string; hart?: number } | undefined {
+    return this.onBreakpoint() ? this.board.machine.stepOverBreakpoint() : undefined;
   }
 
   /**
@@ -453,6 +479,7 @@ export class Engine extends EventEmitter {
     const r = this.stepOne();
     this.flush();
     if (r.reason === 'exit') this.finish(r.exitCode ?? 0);
+    else if (this.watchStop(r)) return;
     else if (r.reason === 'breakpoint' && this.breakpoints.includes(h.getPc())) this.emit('stopped', 'breakpoint');
     else this.emit('stopped', 'step');
   }
@@ -524,6 +551,7 @@ export class Engine extends EventEmitter {
         const prevPc = h.getPc(), prevRa = h.getX(1), prevSp = h.getX(2);
         const r = this.stepOne();
         if (r.reason === 'exit') { this.running = false; this.flush(); this.finish(r.exitCode ?? 0); return; }
+        if (this.watchStop(r)) return;
         const pc = h.getPc();
         if (r.reason === 'breakpoint' && this.breakpoints.includes(pc) && this.breakpointFilter(h, pc)) { stop('breakpoint'); return; }
         const ra = h.getX(1);

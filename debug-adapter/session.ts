@@ -23,6 +23,7 @@ import { Engine, type EngineConfig, type EngineFrame, type StopReason } from './
 import { type LaunchArguments, validate } from './launch';
 import { csrByName, evaluateExpression, parseHitCondition } from './expr';
 import { memoryReference, pageTable, parseAddress, pteFlags, translateFor } from './inspect';
+import { DataBreakpoints } from './dataBreakpoints';
 
 export { LAUNCH_ATTRIBUTES } from './launch';
 export type { LaunchArguments } from './launch';
@@ -75,6 +76,13 @@ export class VmscopeSession extends LoggingDebugSession {
   private stacks = new Map<number, EngineFrame[]>();
   private handles = new Map<number, () => ValueView[]>();
   private configured: () => void = () => undefined;
+  /** Data breakpoints (dataBreakpoints.ts). */
+  private readonly dataBps = new DataBreakpoints({
+    engine: () => this.engine,
+    sendEvent: (ev) => this.sendEvent(ev),
+    variable: (ref, name) => (ref >= FIRST_HANDLE ? this.handles.get(ref)?.().find((v) => v.name === name) : undefined),
+    evaluate: (h, text) => { const v = this.evaluate(h, 0, text); return typeof v === 'string' ? v : v.value; },
+  });
   private readonly configurationDone = new Promise<void>((res) => { this.configured = res; });
 
   constructor() {
@@ -99,6 +107,8 @@ export class VmscopeSession extends LoggingDebugSession {
       supportsLoadedSourcesRequest: true,
       supportsModulesRequest: true,
       supportsExceptionInfoRequest: true,
+      supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
       supportsWriteMemoryRequest: true,
       supportsSetVariable: true,
       supportsRestartRequest: true,
@@ -139,11 +149,14 @@ export class VmscopeSession extends LoggingDebugSession {
     const engine = this.engine;
     engine.sourceRoots = [process.cwd()];
     engine.breakpointFilter = (h, pc) => this.breakpointHit(h, pc);
+    engine.watchpointFilter = () => this.dataBps.shouldStop(engine.board.machine.watchpointHit());
     for (const w of engine.moduleWarnings) this.sendEvent(new OutputEvent(`vmscope: DWARF: ${w}\n`, 'console'));
     engine.on('stopped', (reason: StopReason) => {
       this.resetStopState();
       this.lastStop = reason;
       this.sendState(false);
+      this.dataBps.refresh();
+      if (reason === 'data-breakpoint') { this.sendEvent(this.dataBps.stoppedEvent()); return; }
       const r = reason === 'halted' ? 'pause' : reason === 'exit' || reason === 'iommu-fault' ? 'exception' : reason === 'guest-entry' ? 'step' : reason;
       const hart = reason === 'breakpoint' || reason === 'exit' || reason === 'guest-entry' || reason === 'iommu-fault' ? engine.stoppedHart : 0;
       const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, hart + 1);
@@ -348,6 +361,17 @@ export class VmscopeSession extends LoggingDebugSession {
     e.setBreakpoints([...new Set([...this.instructionBps, ...fns, ...lines])]);
     e.setExitFilter(this.exitFilter);
     e.stopOnIommuFault = this.iommuFilter;
+    this.dataBps.apply();
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    response.body = this.dataBps.info(args);
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    response.body = { breakpoints: this.dataBps.set(args) };
+    this.sendResponse(response);
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {

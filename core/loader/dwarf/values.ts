@@ -15,6 +15,8 @@ export interface ValueView {
   type: string;
   /** Where the value lives in memory, if it does. */
   address?: bigint;
+  /** Its size in bytes, when its type has one. */
+  size?: number;
   /** Members, elements or the pointee, read when called. */
   children?: () => ValueView[];
 }
@@ -83,7 +85,7 @@ function readUnsigned(b: Uint8Array): bigint {
 function view(name: string, declared: TypeInfo, src: Source, offset: number, read: MemoryReader, depth: number): ValueView {
   const t = stripType(declared);
   const address = src.address !== undefined ? src.address + BigInt(offset) : undefined;
-  const node: ValueView = { name, value: '', type: declared.name, address };
+  const node: ValueView = { name, value: '', type: declared.name, address, size: t.size > 0 ? t.size : undefined };
   if (depth > 16) { node.value = '...'; return node; }
   switch (t.kind) {
     case 'base': case 'enum': {
