@@ -14,6 +14,16 @@ function breakpointLine(root) {
   return fn + 3;   // 1-based: the signature, the brace, then the first statement
 }
 
+/** Polls `fn` until it returns true; throws the message `why()` gives after `ms`. */
+async function waitUntil(fn, ms, why) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(await why());
+}
+
 /**
  * Runs the checks on a new page at `url` (a workspace with the minikernel's launch configuration and the
  * extension under development). Returns the counts; never throws for a failed check.
@@ -61,21 +71,28 @@ export async function runUiSmoke(browser, url, { resultsDir, root, log }) {
   await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+  await page.locator('.statusbar-item#status\\.problems').waitFor({ timeout: 60_000 });   // the workbench is restored
 
   const viewOpen = await check('the Run and Debug view opens with the workspace\'s vmscope configuration', async () => {
     await page.keyboard.press('Control+Shift+D');
     const start = page.locator('.start-debug-action-item').first();
     await start.waitFor({ timeout: 15_000 });
-    // The configuration picker: a <select> or a custom select box, whose texts and titles name the configurations.
-    const text = await start.evaluate((e) => [e.textContent, ...[...e.querySelectorAll('[title], [aria-label], option')]
+    // The configuration picker: a <select> or a custom select box, whose texts and titles name the configurations
+    // (filled once the workspace's launch configurations are read).
+    const text = () => start.evaluate((e) => [e.textContent, ...[...e.querySelectorAll('[title], [aria-label], option')]
       .map((x) => `${x.getAttribute('title') ?? ''} ${x.getAttribute('aria-label') ?? ''} ${x.textContent ?? ''}`)].join(' '));
-    if (!text.includes('vmscope: minikernel')) throw new Error(`the configuration picker shows: ${text.trim()}`);
+    await waitUntil(async () => (await text()).includes('vmscope: minikernel'), 20_000,
+      async () => `the configuration picker shows: ${(await text()).trim()}`);
   });
 
   const bpSet = await check(`a click in the gutter of minikernel/main.c:${line} sets a breakpoint`, async () => {
-    await page.keyboard.press('Control+P');
     const quick = page.locator('.quick-input-widget input').first();
-    await quick.waitFor({ timeout: 10_000 });
+    await waitUntil(async () => {
+      if (await quick.isVisible()) return true;
+      await page.keyboard.press('Control+P');
+      await page.waitForTimeout(1000);
+      return quick.isVisible();
+    }, 30_000, () => 'Quick Open did not open');
     // An absolute path opens without waiting for the first file search of a fresh server.
     await quick.fill(path.join(root, 'examples', 'minikernel', 'main.c'));
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'main.c' }).first().waitFor({ timeout: 45_000 });

@@ -1,5 +1,5 @@
-// The extension in a real extension host: it activates, registers its commands, and its launch schema in
-// package.json lists every attribute the debug adapter validates.
+// The extension in a real extension host: it activates, registers its commands, starts the assembly language
+// client, and its launch schema in package.json lists every attribute the debug adapter validates.
 
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
@@ -24,6 +24,23 @@ export function registerExtensionTests(): void {
       assert.equal(ext.isActive, true);
       const commands = await vscode.commands.getCommands(true);
       for (const c of ['vmscope.stepToExit', 'vmscope.stepThroughExit']) assert.ok(commands.includes(c), `command ${c}`);
+    });
+
+    it('starts the RISC-V assembly language client: an .S file gets hovers from the language server', async () => {
+      const file = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'examples', 'minikernel', 'entry.S');
+      const doc = await vscode.workspace.openTextDocument(file);
+      assert.equal(doc.languageId, 'riscv-asm');
+      const line = doc.getText().split('\n').findIndex((l) => /^\s+csrr?w\s/.test(l) || /^\s+sret\b/.test(l));
+      assert.ok(line >= 0, 'a CSR instruction or sret in entry.S');
+      const at = new vscode.Position(line, doc.lineAt(line).firstNonWhitespaceCharacterIndex + 1);
+      // The server starts with the extension; ask until it answers.
+      let text = '';
+      for (let i = 0; i < 50 && text === ''; i++) {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+        text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+        if (text === '') await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(text.length > 0, `a hover for "${doc.lineAt(line).text.trim()}"`);
     });
 
     it('contributes a launch schema with every attribute the adapter validates, each described', () => {
