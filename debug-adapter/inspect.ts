@@ -6,6 +6,7 @@ import {
 } from '../core';
 import type { PageTablesArguments, PageTablesResult, TranslateResult } from './protocol';
 import type { Engine } from './engine';
+import type { Vcpu } from '../core';
 
 /** A resolved memory reference: its address, a byte reader (-1: nothing there) and a byte writer (false: cannot). */
 export interface MemoryRef {
@@ -155,19 +156,55 @@ export function pageTable(e: Engine, h: Hart, q: PageTablesArguments): PageTable
   try { bytes = e.board.machine.readPhys(Number(spa), n * 8); } catch { return 'vmscope/pageTables: the table is not in RAM'; }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const entries: PageTablesResult['entries'] = [];
+  const vaBase = q.va !== undefined ? parseAddress(q.va) ?? 0n : 0n;
+  const vaBits = 12 + 9 * levels + (gstage ? 2 : 0);
+  // The shadow space's guest: the guest's satp as the VMM keeps it, to find the guest PTE each shadow leaf mirrors.
+  const vcpu = q.space === 'shadow' ? e.vmm?.vcpuOf(h) : undefined;
   for (let i = 0; i < n; i++) {
     const pte = dv.getBigUint64(i * 8, true);
     if (pte === 0n) continue;
     const lo = Number(pte & 0xffffffffn);
     const valid = (lo & 1) !== 0, leaf = (lo & 0xe) !== 0;
     const target = ((pte >> 10n) & ((1n << 44n) - 1n)) * 4096n;
-    entries.push({
+    // The address the entry's range starts at; one-stage addresses are sign-extended from their top bit.
+    let va = vaBase + (BigInt(i) << BigInt(12 + 9 * level));
+    if (!gstage && ((va >> BigInt(vaBits - 1)) & 1n) !== 0n) va = BigInt.asUintN(64, va | (~0n << BigInt(vaBits)));
+    const entry: PageTablesResult['entries'][number] = {
       index: i, pte: '0x' + pte.toString(16), valid, flags: pteFlags(lo), leaf, target: '0x' + target.toString(16),
-      pageSize: valid && leaf ? SIZE_NAMES[level] : undefined,
-      next: valid && !leaf && level > 0 ? { table: '0x' + target.toString(16), level: level - 1 } : undefined,
-    });
+      pageSize: valid && leaf ? SIZE_NAMES[level] : undefined, va: '0x' + va.toString(16),
+      next: valid && !leaf && level > 0 ? { table: '0x' + target.toString(16), level: level - 1, va: '0x' + va.toString(16) } : undefined,
+    };
+    if (vcpu !== undefined && valid && leaf) mirrorOf(entry, vcpu, va, target, lo);
+    entries.push(entry);
   }
   return { mode: gstage ? MODE_NAMES[mode] + 'x4' : MODE_NAMES[mode], table: '0x' + table.toString(16), level, entries };
+}
+
+/**
+ * Fills a shadow leaf's `mirror` (the guest PTE it stands for) and `stale`: the guest's tables now map va to another
+ * host page, or to nothing, or with fewer permissions than the shadow leaf gives (W is given only once the guest's
+ * PTE is dirty, so a clean guest PTE under a writable shadow leaf is stale too).
+ */
+function mirrorOf(entry: PageTablesResult['entries'][number], vcpu: Vcpu, va: bigint, target: bigint, shadowLo: number): void {
+  const vm = vcpu.vm, sh = vm.shadow!;
+  const g = sh.guestLeaf(vcpu.satp, Number(va & 0xffffffffn) | 0, Number((va >> 32n) & 0xffffffffn) | 0);
+  if (g === null) {
+    entry.mirror = null;
+    entry.stale = vcpu.satp.mode !== 0;
+    entry.staleWhy = entry.stale ? 'the guest\'s tables map nothing here now' : undefined;
+    return;
+  }
+  entry.mirror = { pte: '0x' + g.pte.toString(16), pteGpa: '0x' + g.pteGpa.toString(16), gpa: '0x' + g.gpa.toString(16), level: g.level };
+  const hpa = vm.pmap.contains(g.gpa) ? vm.pmap.hostAddr(g.gpa - (g.gpa % 4096), false) : vm.pmap.mmioPage(g.gpa);
+  const glo = Number(g.pte & 0xffn);
+  const why: string[] = [];
+  if (hpa < 0 || BigInt(hpa) !== target) why.push(`the guest maps gpa 0x${g.gpa.toString(16)}${hpa >= 0 ? ` (host 0x${hpa.toString(16)})` : ''} now`);
+  for (const [bit, name] of [[2, 'R'], [8, 'X'], [16, 'U']] as const) {
+    if ((shadowLo & bit) !== 0 && (glo & bit) === 0) why.push(`${name} without the guest's ${name}`);
+  }
+  if ((shadowLo & 4) !== 0 && ((glo & 4) === 0 || (glo & 128) === 0)) why.push('W without a writable, dirty guest PTE');
+  entry.stale = why.length > 0;
+  if (entry.stale) entry.staleWhy = why.join('; ');
 }
 
 /** A memory reference: '0x…' or a decimal address. */

@@ -51,7 +51,11 @@ export interface TlbResult {
  * `next` table. `space`: 'satp' (the HS-level/bare tables), 'vsatp' (a guest's VS-stage, addresses guest-physical,
  * read through the G stage), 'hgatp' (the G stage), 'shadow' (the shadow tables the hart walks for a shadow VM).
  */
-export interface PageTablesArguments { hart?: number; space: 'satp' | 'vsatp' | 'hgatp' | 'shadow'; table?: string; level?: number }
+export interface PageTablesArguments {
+  hart?: number; space: 'satp' | 'vsatp' | 'hgatp' | 'shadow'; table?: string; level?: number;
+  /** The (guest-)virtual address the table's first entry maps (a `next` gives it; 0 for the root). */
+  va?: string;
+}
 export interface PageTablesResult {
   mode: string;
   /** The table shown (its address as the space names it) and its level. */
@@ -60,7 +64,17 @@ export interface PageTablesResult {
   entries: {
     index: number; pte: string; valid: boolean; flags: string; leaf: boolean;
     /** Leaf: the page it maps (physical, or guest-physical for vsatp) and its size; pointer: the next table. */
-    target: string; pageSize?: string; next?: { table: string; level: number };
+    target: string; pageSize?: string; next?: { table: string; level: number; va: string };
+    /** The virtual address (guest physical for hgatp) where the entry's range starts. */
+    va: string;
+    /**
+     * Shadow leaves: the guest PTE it mirrors (from the guest's own tables now, read without side effects), or null
+     * when the guest's tables map nothing there; `stale` when the shadow leaf no longer agrees with it (another
+     * page, or a permission the guest PTE does not give: the guest changed its PTE and has not fenced yet).
+     */
+    mirror?: { pte: string; pteGpa: string; gpa: string; level: number } | null;
+    stale?: boolean;
+    staleWhy?: string;
   }[];
 }
 

@@ -183,6 +183,20 @@ export class ShadowMmu {
   }
 
   /**
+   * The guest's own leaf PTE for va now (a side-effect-free walk of its tables, for the debugger): the PTE, its
+   * guest physical address, the translated guest physical address and the leaf's level; null when the guest's walk
+   * faults (no valid leaf, or a table outside its RAM).
+   */
+  guestLeaf(g: GuestSatp, vaLo: number, vaHi: number): { pte: bigint; pteGpa: number; gpa: number; level: number } | null {
+    if (g.mode === PagingMode.BARE) return null;
+    const req = this.req, res = this.res;
+    req.mode = g.mode; req.rootPpn = g.ppn; req.vaLo = vaLo; req.vaHi = vaHi; req.access = Access.LOAD;
+    req.priv = 1; req.sum = true; req.mxr = true; req.adue = true; req.gstage = false; req.debug = true;
+    if (walk(req, res, this.port, null) !== WalkStatus.OK) return null;
+    return { pte: (BigInt(res.pteHi >>> 0) << 32n) | BigInt(res.pteLo >>> 0), pteGpa: res.pteAddr, gpa: res.ppn * 4096 + (vaLo & 4095), level: res.level };
+  }
+
+  /**
    * sfence.vma semantics on the shadow tables: drop the entry for va (if given) or whole spaces. Returns true when
    * a whole superpage region went (the hart's TLB holds such pages in 4 KiB pieces: the caller flushes it all).
    */

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { IommuResult, StateChangedEventBody, VmsResult } from '../../debug-adapter/protocol';
+import type { IommuResult, PageTablesResult, StateChangedEventBody, VmsResult } from '../../debug-adapter/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 const adapter = path.join(root, 'dist', 'debugAdapter.js');
@@ -92,6 +92,42 @@ describe('debug adapter: IOMMU, memory and register writes, console commands, VM
     assert.match(await evaluate('info vms'), /bare mode: no VMs/);
     assert.match(await evaluate('info bogus'), /commands: translate ADDR/);
     assert.match(await evaluate('info tlb'), /hart 0: \d+ TLB entries/);
+  });
+
+  it('shadow page tables: each leaf names the guest PTE it mirrors; a guest PTE changed without a fence shows the leaf stale', async () => {
+    await Promise.all([
+      dc.waitForEvent('initialized').then(async () => {
+        await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'schedule' }] });
+        await dc.configurationDoneRequest();
+      }),
+      dc.launch({ kernel: minikernel, mode: 'vm', mmu: 'shadow' }),
+      dc.waitForEvent('stopped'),
+    ]);
+    // Collect the shadow leaves by walking down from the root.
+    const leaves: PageTablesResult['entries'] = [];
+    const walk = async (table?: string, level?: number, va?: string): Promise<void> => {
+      const r = (await send<{ body: PageTablesResult }>('vmscope/pageTables', { space: 'shadow', table, level, va })).body;
+      for (const x of r.entries) {
+        if (x.leaf) leaves.push(x);
+        else if (x.next !== undefined) await walk(x.next.table, x.next.level, x.next.va);
+      }
+    };
+    await walk();
+    assert.ok(leaves.length > 10, `${leaves.length} shadow leaves`);
+    assert.ok(leaves.every((x) => x.mirror !== undefined && x.mirror !== null && x.stale === false), JSON.stringify(leaves.find((x) => x.stale)));
+    // The kernel's data page holding its stack: change the guest PTE's frame behind the VMM's back (no fence).
+    const victim = leaves.find((x) => x.flags.includes('W') && BigInt(x.va) >= 0x80200000n)!;
+    const pteGpa = victim.mirror!.pteGpa;
+    const old = await readBytes(`gpa:vm0:${pteGpa}`, 8);
+    const pte = old.readBigUInt64LE(0) ^ (1n << 10n);              // the next frame
+    const buf = Buffer.alloc(8); buf.writeBigUInt64LE(pte);
+    await send('writeMemory', { memoryReference: `gpa:vm0:${pteGpa}`, data: buf.toString('base64') });
+    leaves.length = 0;
+    await walk();
+    const now = leaves.find((x) => x.va === victim.va)!;
+    assert.equal(now.stale, true);
+    assert.match(now.staleWhy ?? '', /the guest maps gpa 0x[0-9a-f]+/);
+    assert.equal(now.mirror!.pte, '0x' + pte.toString(16));
   });
 
   it('breakpoint conditions can scope by VM; restart runs the same configuration again', async () => {
