@@ -419,7 +419,10 @@ export class Machine {
         // run()'s budget may end inside a turn: the round resumes from there on the next call
         const end = Math.min(q, done + (stopAt - this.executed));
         while (done < end && this.exitCode === undefined && !this.stopFlag) {
-          if (h.irqCheck) { h.irqCheck = false; this.updateTimers(); h.checkInterrupts(); }
+          if (h.irqCheck) {
+            h.irqCheck = false; this.updateTimers(); h.checkInterrupts();
+            if (this.stopFlag) break;                  // a stop asked for by the interrupt's trap (a trap filter)
+          }
           if (insnTrace !== null) {
             const w = peekInsn(h);
             insnTrace.insn!(h.id, h.getPc(), w, (w & 3) === 3 ? 4 : 2, h.priv);

@@ -93,7 +93,11 @@ export type BreakpointFilter = (hart: Hart, pc: bigint) => boolean;
 export type LineStep = 'over' | 'into' | 'out';
 
 /** Why the machine stopped. */
-export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint' | 'exit' | 'guest-entry' | 'data-breakpoint' | 'iommu-fault';
+export type StopReason = 'entry' | 'step' | 'pause' | 'halted' | 'breakpoint' | 'exit' | 'guest-entry' | 'data-breakpoint' | 'iommu-fault'
+  | 'trap';
+
+/** A trap that stopped the machine (trap exception filters). */
+export interface EngineTrap { hart: number; cause: number; interrupt: boolean; tval: bigint; epc: bigint; fromPriv: number; toPriv: number }
 
 /** Instruction slots per chunk between two turns of the event loop while running. */
 const CHUNK = 2_000_000;
@@ -346,6 +350,12 @@ export class Engine extends EventEmitter {
     const turn = (): void => {
       if (!this.running) { endTemp(); return; }
       const r = m.run(CHUNK);
+      if (this.trapStopPending && r.reason !== 'exit') {
+        this.trapStopPending = false;
+        this.harts[this.stoppedHart].debugStop = false;
+        this.flush(); endTemp(); this.running = false; this.emit('stopped', 'trap');
+        return;
+      }
       if (r.reason === 'watchpoint') {
         if (this.watchStop(r)) { endTemp(); return; }
         setImmediate(turn);
@@ -404,6 +414,31 @@ export class Engine extends EventEmitter {
   /** The fault that stopped the machine (iommu-fault stops). */
   lastIommuFault: EngineIommuFault | undefined;
   private iommuStopPending = false;
+  /** Trap causes that stop a running machine ('exc:N', 'irq:N'), and the trap that did. */
+  private trapFilter = new Set<string>();
+  lastTrap: EngineTrap | undefined;
+  private trapStopPending = false;
+
+  /**
+   * Sets the trap filters: a trap with one of these causes, taken by any hart in any mode, stops the machine once the
+   * hart is at its handler (with the built-in VMM, a trap into HS-mode is handled at once: the stop is after it).
+   */
+  setTrapFilter(keys: string[]): void {
+    this.trapFilter = new Set(keys);
+    this.board.machine.setTrace(keys.length === 0 ? null : {
+      trap: (hart, info) => {
+        const cause = Number(info.cause & 0xffn);
+        if (!this.running || !this.trapFilter.has(`${info.interrupt ? 'irq' : 'exc'}:${cause}`)) return;
+        this.lastTrap = { hart, cause, interrupt: info.interrupt, tval: info.tval, epc: info.epc, fromPriv: info.fromPriv, toPriv: info.toPriv };
+        this.trapStopPending = true;
+        this.stoppedHart = hart;
+        // Stop before the handler's first instruction: the hart leaves its run loop at once (debugStop), the machine
+        // at the end of that hart's turn (requestStop).
+        this.harts[hart].debugStop = true;
+        this.board.machine.requestStop();
+      },
+    });
+  }
 
   /** An IOMMU fault (a device's refused DMA): recorded, reported, and a stop when the filter asks for one. */
   private onIommuFault(vm: number | undefined, fault: IommuFault): void {

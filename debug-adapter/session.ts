@@ -11,7 +11,7 @@ import {
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, PRIV_NAMES, csrName, type ValueView, debugReadCsr,
+  EXC_NAMES, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, IRQ_NAMES, PRIV_NAMES, csrName, type ValueView, debugReadCsr,
   debugWriteCsr, disassemble, viewVariable,
 } from '../core';
 import type {
@@ -19,7 +19,7 @@ import type {
   StateChangedEventBody, StatsResult, TlbArguments, TlbResult, TranslateArguments,
 } from './protocol';
 import { consoleCommand, exitJson, iommuView, vmsView } from './commands';
-import { Engine, type EngineConfig, type EngineFrame, type StopReason } from './engine';
+import { Engine, type EngineConfig, type EngineFrame, type EngineTrap, type StopReason } from './engine';
 import { type LaunchArguments, validate } from './launch';
 import { csrByName, evaluateExpression, parseHitCondition } from './expr';
 import { memoryReference, pageTable, parseAddress, pteFlags, translateFor } from './inspect';
@@ -53,6 +53,21 @@ const CSRS = [0x300, 0x301, 0x302, 0x303, 0x304, 0x305, 0x340, 0x341, 0x342, 0x3
 const regsRef = (hart: number) => 1 + 2 * hart, csrsRef = (hart: number) => 2 + 2 * hart;
 
 const hex = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
+
+/** Exception filters per trap cause: every exception and interrupt the harts implement. */
+const TRAP_FILTERS = [
+  ...Object.entries(EXC_NAMES).map(([n, name]) => ({ filter: `trap:exc:${n}`, label: `Trap: ${name} (${n})`, default: false })),
+  ...Object.entries(IRQ_NAMES).map(([n, name]) => ({ filter: `trap:irq:${n}`, label: `Trap: ${name} (interrupt ${n})`, default: false })),
+];
+
+const MODE_NAMES = ['U', 'S', '?', 'M'];
+/** A trap in words: `Trap: load page fault (13) on hart 0 from U to S at pc 0x…, tval 0x…`. */
+function trapText(t: EngineTrap): string {
+  const name = (t.interrupt ? IRQ_NAMES : EXC_NAMES)[t.cause] ?? `cause ${t.cause}`;
+  const mode = (p: number) => MODE_NAMES[p] ?? String(p);
+  return `Trap: ${name} (${t.interrupt ? 'interrupt ' : ''}${t.cause}) on hart ${t.hart} from ${mode(t.fromPriv)} to ${mode(t.toPriv)} ` +
+    `at pc 0x${t.epc.toString(16)}${t.interrupt ? '' : `, tval 0x${t.tval.toString(16)}`}`;
+}
 /** Variables references of locals and their children start here (handed out per stop). */
 const FIRST_HANDLE = 10_000;
 
@@ -63,6 +78,7 @@ export class VmscopeSession extends LoggingDebugSession {
   private functionNames: string[] = [];
   private exitFilter = 0;
   private iommuFilter = false;
+  private trapFilters: string[] = [];
   /** The last stop's reason (exceptionInfo describes an IOMMU fault or a VM exit). */
   private lastStop: StopReason | undefined;
   /** The launch arguments (restart relaunches with them). */
@@ -116,6 +132,7 @@ export class VmscopeSession extends LoggingDebugSession {
       exceptionBreakpointFilters: [
         ...EXIT_REASON_IDS.map((id, i) => ({ filter: `exit:${id}`, label: `VM exit: ${EXIT_REASON_NAMES[i]}`, default: false })),
         { filter: 'iommu-fault', label: 'IOMMU fault (a device DMA refused)', default: false },
+        ...TRAP_FILTERS,
       ],
     };
     this.sendResponse(response);
@@ -157,8 +174,10 @@ export class VmscopeSession extends LoggingDebugSession {
       this.sendState(false);
       this.dataBps.refresh();
       if (reason === 'data-breakpoint') { this.sendEvent(this.dataBps.stoppedEvent()); return; }
-      const r = reason === 'halted' ? 'pause' : reason === 'exit' || reason === 'iommu-fault' ? 'exception' : reason === 'guest-entry' ? 'step' : reason;
-      const hart = reason === 'breakpoint' || reason === 'exit' || reason === 'guest-entry' || reason === 'iommu-fault' ? engine.stoppedHart : 0;
+      const r = reason === 'halted' ? 'pause' : reason === 'exit' || reason === 'iommu-fault' || reason === 'trap' ? 'exception'
+        : reason === 'guest-entry' ? 'step' : reason;
+      const hart = reason === 'breakpoint' || reason === 'exit' || reason === 'guest-entry' || reason === 'iommu-fault' || reason === 'trap'
+        ? engine.stoppedHart : 0;
       const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, hart + 1);
       if (reason === 'guest-entry') ev.body.description = 'back in the guest: where the exit handling resumes it';
       ev.body.allThreadsStopped = true;
@@ -167,6 +186,11 @@ export class VmscopeSession extends LoggingDebugSession {
         const x = engine.board.machine.exits.list(engine.board.machine.exits.total - 1, 1)[0];
         ev.body.description = `VM exit: ${EXIT_REASON_NAMES[x.reason]} (cause ${x.cause}) at 0x${x.pc.toString(16)}`;
         ev.body.text = EXIT_REASON_IDS[x.reason];
+      }
+      const t = engine.lastTrap;
+      if (reason === 'trap' && t !== undefined) {
+        ev.body.description = trapText(t);
+        ev.body.text = `trap:${t.interrupt ? 'irq:' : 'exc:'}${t.cause}`;
       }
       const f = engine.lastIommuFault;
       if (reason === 'iommu-fault' && f !== undefined) {
@@ -318,13 +342,21 @@ export class VmscopeSession extends LoggingDebugSession {
     }
     this.exitFilter = mask;
     this.iommuFilter = filters.includes('iommu-fault');
+    this.trapFilters = filters.map(String).filter((f) => f.startsWith('trap:')).map((f) => f.slice(5));
     this.engine?.setExitFilter(mask);
+    this.engine?.setTrapFilter(this.trapFilters);
     if (this.engine !== undefined) this.engine.stopOnIommuFault = this.iommuFilter;
     response.body = { breakpoints: filters.map(() => ({ verified: true })) };
     this.sendResponse(response);
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const t = this.engine?.lastTrap;
+    if (this.lastStop === 'trap' && t !== undefined) {
+      response.body = { exceptionId: `trap:${t.interrupt ? 'irq:' : 'exc:'}${t.cause}`, description: trapText(t), breakMode: 'always' };
+      this.sendResponse(response);
+      return;
+    }
     const f = this.engine?.lastIommuFault;
     if (this.lastStop === 'iommu-fault' && f !== undefined) {
       const x = f.fault;
@@ -361,6 +393,7 @@ export class VmscopeSession extends LoggingDebugSession {
     e.setBreakpoints([...new Set([...this.instructionBps, ...fns, ...lines])]);
     e.setExitFilter(this.exitFilter);
     e.stopOnIommuFault = this.iommuFilter;
+    e.setTrapFilter(this.trapFilters);
     this.dataBps.apply();
   }
 

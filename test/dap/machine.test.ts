@@ -68,6 +68,22 @@ describe('debug adapter: IOMMU, memory and register writes, console commands, VM
     assert.deepEqual(vms.vms.map((v) => [v.id, v.mmu, v.assigned, v.vcpus.map((c) => c.name)]), [[0, 'shadow', ['copy-engine'], ['vm0/vcpu0']]]);
   });
 
+  it('trap filters: stops at the handler of an ecall from U-mode and of a timer interrupt, described in words', async () => {
+    const ev = await launch({ kernel: minikernel, bios: 'builtin' }, ['trap:exc:8']);
+    assert.equal(ev.body.reason, 'exception');
+    assert.match(ev.body.description ?? '', /^Trap: environment call from U-mode \(8\) on hart 0 from U to S at pc 0x[0-9a-f]+, tval 0x0$/);
+    const info = await send<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: 1 });
+    assert.equal(info.body.exceptionId, 'trap:exc:8');
+    // The hart is at the kernel's trap vector, in S-mode.
+    assert.match(await evaluate('scause | 0'), /^0x0+8$/);
+    assert.equal(await evaluate('pc'), await evaluate('stvec'), 'stopped at the handler\'s first instruction');
+    await dc.setExceptionBreakpointsRequest({ filters: ['trap:irq:5'] });
+    const [, next] = await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.match(next.body.description ?? '', /^Trap: supervisor timer interrupt \(interrupt 5\) on hart 0 from [US] to S/);
+    assert.match(await evaluate('scause | 0'), /^0x80+5$/);
+    assert.equal(await evaluate('pc'), await evaluate('stvec'));
+  });
+
   it('writeMemory through hpa:, gpa: and the hart\'s view; setVariable on registers and CSRs (WARL); console commands', async () => {
     const ev = await launch({ kernel: minikernel, bios: 'builtin', stopOnEntry: true });
     const w = await send<DebugProtocol.WriteMemoryResponse>('writeMemory', { memoryReference: 'hpa:0x87000000', data: Buffer.from('vmscope!').toString('base64') });
