@@ -1,7 +1,7 @@
 // Benchmarks: runs the compute workloads of examples/bench (bare M-mode and S-mode under Sv39) and prints
 // MIPS per workload, and the same ELF on qemu-system-riscv64 when it is installed, as a ratio; then the
 // guest builds of the workloads under the built-in VMM (nested and shadow paging) against the same kernel on
-// bare hardware and on QEMU under examples/minivisor; DMA throughput with and without the IOMMU.
+// bare hardware and on QEMU under examples/minivisor; DMA throughput with and without the IOMMU; DAP round-trip latency.
 // Usage: npm run bench [-- --filter NAME] [--no-qemu] [--repeat N]
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { VirtBoard } from '../core';
 import { type CompareRow, runConfig } from '../cli/compare';
 import { benchDma } from './dma';
+import { benchDap } from './dap';
 import { parseArgs } from '../cli/options';
 
 interface Result { name: string; insns: number; seconds: number; mips: number; checksum: string; exit: number; tlbHitRate: number }
@@ -175,11 +176,11 @@ function benchVirt(qemu: boolean, qemuStartup: number): void {
   console.log('n/bare: nested MIPS as a share of bare; s/n: shadow time / nested time (below 1: shadow faster)');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (!existsSync(dir)) { console.error(`no workloads: ${dir} is missing`); process.exit(2); }
   const files = readdirSync(dir).filter((f) => f.startsWith('bench-') && f.endsWith('.elf') && !f.endsWith('-guest.elf') &&
     f.includes(filter)).sort();
-  if (files.length === 0 && !'linux'.includes(filter) && !'minikernel'.includes(filter)) { console.error('no workloads match'); process.exit(2); }
+  if (files.length === 0 && !['linux', 'minikernel', 'dma', 'dap'].some((w) => w.includes(filter))) { console.error('no workloads match'); process.exit(2); }
   const qemu = useQemu && qemuAvailable();
   let qemuStartup = 0;
   if (qemu) {
@@ -218,7 +219,8 @@ function main(): void {
   if (filter === '' || 'minikernel'.includes(filter)) benchMinikernel(qemu);
   benchVirt(qemu, qemuStartup);
   if (filter === '' || 'dma'.includes(filter)) benchDma();
+  if (filter === '' || 'dap'.includes(filter)) await benchDap();
   if (filter === '' || 'linux'.includes(filter)) benchLinux(qemu);
 }
 
-main();
+void main();
