@@ -16,7 +16,7 @@ const OPENSBI_PATHS = [
   '/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin',
 ];
 
-/** Launch attributes that name a file (resolved against the workspace folder when relative; symbolFiles too). */
+/** Attributes that name one file, resolved against the workspace folder when relative (lists of files below). */
 const FILE_ATTRIBUTES = ['program', 'kernel', 'initrd', 'bios'] as const;
 
 export class ConfigurationProvider implements vscode.DebugConfigurationProvider {
@@ -74,11 +74,18 @@ export class ConfigurationProvider implements vscode.DebugConfigurationProvider 
       const v: unknown = config[k];
       if (typeof v === 'string' && !(k === 'bios' && (v === 'none' || v === 'builtin'))) config[k] = absolute(v);
     }
-    if (Array.isArray(config.symbolFiles)) {
-      config.symbolFiles = config.symbolFiles.map((f: unknown) => typeof f === 'string' ? absolute(f)
-        : typeof f === 'object' && f !== null && typeof (f as { path?: unknown }).path === 'string'
-          ? { ...f, path: absolute((f as { path: string }).path) } : f);
-    }
+    // Lists of files: a path, or an object naming its file(s).
+    const inList = (list: unknown, keys: string[]) => (!Array.isArray(list) ? list : list.map((f: unknown) => {
+      if (typeof f === 'string') return absolute(f);
+      if (typeof f !== 'object' || f === null) return f;
+      const o: Record<string, unknown> = { ...f };
+      for (const k of keys) if (typeof o[k] === 'string') o[k] = absolute(o[k] as string);
+      return o;
+    }));
+    config.symbolFiles = inList(config.symbolFiles, ['path']);
+    config.drives = inList(config.drives, ['file']);
+    if (Array.isArray(config.vms)) config.vms = inList(config.vms, ['kernel', 'initrd']);
+    for (const k of ['symbolFiles', 'drives']) if (config[k] === undefined) delete config[k];
     return config;
   }
 }
