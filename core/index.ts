@@ -16,6 +16,8 @@ export { decode } from './isa/decode';
 export { INSNS } from './isa/table';
 export type { InsnSpec } from './isa/table';
 export { csrName } from './isa/csrNames';
+export { csrInfo } from './isa/csrInfo';
+export type { CsrField, CsrInfo } from './isa/csrInfo';
 export { translateDebug, translateGuestDebug } from './mmu/debugWalk';
 export type { DebugTranslation, GuestTranslateOptions, GuestTranslation, WalkStep } from './mmu/debugWalk';
 export type { Host, MmioDevice } from './devices/device';

@@ -11,7 +11,7 @@ import {
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  EXC_NAMES, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, IRQ_NAMES, PRIV_NAMES, csrName, type ValueView, debugReadCsr,
+  type CsrField, EXC_NAMES, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, IRQ_NAMES, csrInfo, PRIV_NAMES, csrName, type ValueView, debugReadCsr,
   debugWriteCsr, disassemble, viewVariable,
 } from '../core';
 import type {
@@ -49,8 +49,47 @@ const CSRS = [0x300, 0x301, 0x302, 0x303, 0x304, 0x305, 0x340, 0x341, 0x342, 0x3
   0x100, 0x104, 0x105, 0x140, 0x141, 0x142, 0x143, 0x144, 0x180, 0x14d,
   0x600, 0x602, 0x603, 0x604, 0x605, 0x606, 0x60a, 0x643, 0x644, 0x645, 0x64a, 0x680,
   0x200, 0x204, 0x205, 0x240, 0x241, 0x242, 0x243, 0x244, 0x280, 0x24d, 0xc01, 0xb00, 0xb02];
-/** Variables references: hart h's registers are 1 + 2h, its CSRs 2 + 2h. */
+/** Variables references: hart h's registers are 1 + 2h, its CSRs 2 + 2h, its FP registers FP_REF_BASE + h. */
 const regsRef = (hart: number) => 1 + 2 * hart, csrsRef = (hart: number) => 2 + 2 * hart;
+const FP_REF_BASE = 9_000;
+const fpRef = (hart: number) => FP_REF_BASE + hart;
+const fpHartOf = (ref: number) => (ref >= FP_REF_BASE && ref < FP_REF_BASE + 8 ? ref - FP_REF_BASE : undefined);
+const FP_ABI = ['ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
+  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11'];
+const ROUNDING = ['RNE', 'RTZ', 'RDN', 'RUP', 'RMM', '5?', '6?', 'DYN'];
+
+/** An FP register: its bits, and the value as a double — or as a float when NaN-boxed (upper 32 bits all ones). */
+function fpText(bits: bigint): string {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setBigUint64(0, bits);
+  const boxed = (bits >> 32n) === 0xffffffffn;
+  const v = boxed ? dv.getFloat32(4) : dv.getFloat64(0);
+  return `${hex(bits)} (${boxed ? 'float' : 'double'} ${v})`;
+}
+
+function fflagsText(f: number): string {
+  const names = ['NX', 'UF', 'OF', 'DZ', 'NV'].filter((_, i) => (f >> i) & 1);
+  return names.length === 0 ? 'none' : names.join(' ');
+}
+
+/** One decoded field of CSR `num` whose value is v: its bits, and names for the encodings a reader looks up. */
+function fieldView(num: number, f: CsrField, v: bigint): ValueView {
+  const width = BigInt(f.hi - f.lo + 1);
+  const x = (v >> BigInt(f.lo)) & ((1n << width) - 1n);
+  let text = width > 8n ? '0x' + x.toString(16) : x.toString();
+  const n = Number(x);
+  if (f.name === 'MODE' && (num === 0x180 || num === 0x280 || num === 0x680)) {
+    text += ` (${({ 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' } as Record<number, string>)[n] ?? 'reserved'}${num === 0x680 && n !== 0 ? 'x4' : ''})`;
+  } else if (f.name === 'PPN') text += ` (root at 0x${(x * 4096n).toString(16)})`;
+  else if (f.name === 'MPP') text += ` (${['U', 'S', 'reserved', 'M'][n]})`;
+  else if (f.name === 'SPP') text += ` (${['U', 'S'][n]})`;
+  else if (f.name === 'FS' || f.name === 'VS' || f.name === 'XS') text += ` (${['Off', 'Initial', 'Clean', 'Dirty'][n]})`;
+  else if (f.name === 'Exception Code') {
+    const irq = (v >> 63n) === 1n;
+    text += ` (${(irq ? IRQ_NAMES : EXC_NAMES)[n] ?? 'reserved'})`;
+  } else if (f.name === 'MODE' && f.hi === 1) text += ` (${['direct', 'vectored'][n] ?? 'reserved'})`;
+  return { name: f.name, value: text, type: `bits ${f.hi}${f.hi !== f.lo ? `:${f.lo}` : ''}: ${f.desc}` };
+}
 
 const hex = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
 
@@ -507,7 +546,8 @@ export class VmscopeSession extends LoggingDebugSession {
       const locals = this.localsOf(at.h, at.frame);
       if (locals.length > 0) scopes.push(new Scope('Locals', this.handleFor(() => locals), false));
     }
-    scopes.push(new Scope('Registers', regsRef(hart), false), new Scope('CSRs', csrsRef(hart), true));
+    scopes.push(new Scope('Registers', regsRef(hart), false), new Scope('Floating point', fpRef(hart), true),
+      new Scope('CSRs', csrsRef(hart), true));
     response.body = { scopes };
     this.sendResponse(response);
   }
@@ -520,18 +560,30 @@ export class VmscopeSession extends LoggingDebugSession {
       this.sendResponse(response);
       return;
     }
-    const hart = Math.floor((args.variablesReference - 1) / 2);
+    const fpHart = fpHartOf(args.variablesReference);
+    const hart = fpHart ?? Math.floor((args.variablesReference - 1) / 2);
     const h = this.engine?.harts[hart];
     if (h === undefined) { this.sendErrorResponse(response, 1003, `no variables ${args.variablesReference}`); return; }
     const vars: DebugProtocol.Variable[] = [];
-    if ((args.variablesReference - 1) % 2 === 0) {
+    if (fpHart !== undefined) {
+      for (let i = 0; i < 32; i++) vars.push({ name: `${FP_ABI[i]} (f${i})`, value: fpText(h.getF(i)), variablesReference: 0 });
+      const fcsr = debugReadCsr(h, 0x003) ?? 0n;
+      vars.push({ name: 'fcsr', value: `0x${fcsr.toString(16)} (frm ${ROUNDING[Number(fcsr >> 5n) & 7]}, fflags ${fflagsText(Number(fcsr & 31n))})`, variablesReference: 0 });
+    } else if ((args.variablesReference - 1) % 2 === 0) {
       vars.push({ name: 'pc', value: hex(h.getPc()), variablesReference: 0, memoryReference: '0x' + h.getPc().toString(16) });
       for (let i = 1; i < 32; i++) vars.push({ name: `${ABI[i]} (x${i})`, value: hex(h.getX(i)), variablesReference: 0 });
       vars.push({ name: 'privilege', value: `${h.virt ? 'V' : ''}${PRIV_NAMES[h.priv]}`, variablesReference: 0 });
     } else {
+      // Each CSR with known fields expands to them, decoded.
       for (const n of CSRS) {
         const v = debugReadCsr(h, n);
-        if (v !== undefined) vars.push({ name: csrName(n), value: hex(v), variablesReference: 0 });
+        if (v === undefined) continue;
+        const info = csrInfo(n);
+        const fields = info?.fields ?? [];
+        vars.push({
+          name: csrName(n), value: hex(v), type: info?.desc,
+          variablesReference: fields.length === 0 ? 0 : this.handleFor(() => fields.map((f) => fieldView(n, f, v))),
+        });
       }
     }
     response.body = { variables: vars };
@@ -864,9 +916,11 @@ export class VmscopeSession extends LoggingDebugSession {
   /** Registers (x1..x31, pc) and CSRs of the Registers and CSRs scopes; the value is any expression. */
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
     const ref = args.variablesReference;
+    const fpHart = fpHartOf(ref);
+    if (fpHart !== undefined) { this.setFpRegister(response, fpHart, String(args.name ?? ''), String(args.value ?? '')); return; }
     const hart = Math.floor((ref - 1) / 2);
-    const h = ref >= 1 && ref < FIRST_HANDLE ? this.engine?.harts[hart] : undefined;
-    if (h === undefined) { this.sendErrorResponse(response, 1009, 'setVariable: only registers and CSRs can be set'); return; }
+    const h = ref >= 1 && ref < FP_REF_BASE - 8 ? this.engine?.harts[hart] : undefined;
+    if (h === undefined) { this.sendErrorResponse(response, 1009, 'setVariable: only registers, FP registers and CSRs can be set'); return; }
     const v = this.evaluate(h, 0, String(args.value ?? ''));
     if (typeof v === 'string') { this.sendErrorResponse(response, 1009, `setVariable: '${args.value}': ${v}`); return; }
     const name = String(args.name ?? '').replace(/ \(x\d+\)$/, '');
@@ -882,6 +936,27 @@ export class VmscopeSession extends LoggingDebugSession {
       // WARL: what the CSR kept.
       response.body = { value: hex(debugReadCsr(h, csr) ?? 0n) };
     }
+    this.resetStopState();
+    this.sendResponse(response);
+  }
+
+  /** An FP register: a decimal number (`1.5`, `-2e-3`: a double) or any expression (the raw 64 bits). */
+  private setFpRegister(response: DebugProtocol.SetVariableResponse, hart: number, name: string, value: string): void {
+    const h = this.engine?.harts[hart];
+    const i = FP_ABI.indexOf(name.replace(/ \(f\d+\)$/, ''));
+    if (h === undefined || i < 0) { this.sendErrorResponse(response, 1009, `setVariable: '${name}' is not an FP register`); return; }
+    let bits: bigint;
+    if (/^[-+]?(\d+\.\d*|\.\d+|\d+e[-+]?\d+|\d+\.\d*e[-+]?\d+|inf|nan)$/i.test(value.trim())) {
+      const dv = new DataView(new ArrayBuffer(8));
+      dv.setFloat64(0, Number(value.trim().replace(/^([-+]?)inf$/i, '$1Infinity').replace(/^nan$/i, 'NaN')));
+      bits = dv.getBigUint64(0);
+    } else {
+      const v = this.evaluate(h, 0, value);
+      if (typeof v === 'string') { this.sendErrorResponse(response, 1009, `setVariable: '${value}': ${v}`); return; }
+      bits = v.value;
+    }
+    h.setF(i, bits);
+    response.body = { value: fpText(h.getF(i)) };
     this.resetStopState();
     this.sendResponse(response);
   }

@@ -3,7 +3,7 @@
 // integer or FP registers, rounding modes, labels), and relocation functions after '%'.
 
 import { Analysis } from './analysis';
-import { CSR_NAME_LIST, csrInfo } from './csrInfo';
+import { CSR_NAME_LIST, csrInfo } from '../core/isa/csrInfo';
 import { DIRECTIVES } from './directives';
 import { lookupMnemonic, MNEMONICS, OperandKind } from './mnemonics';
 import { maskComments, splitTopLevel } from './parser';

@@ -4,7 +4,7 @@
 // hide (a #define'd name, a \param, a macro from an include that could not be read) is not an error.
 
 import { Analysis } from './analysis';
-import { csrInfo } from './csrInfo';
+import { csrInfo } from '../core/isa/csrInfo';
 import { lookupMnemonic, MnemonicInfo, OperandForm, OperandKind } from './mnemonics';
 import { classifyOperand, OperandClass } from './operands';
 import { Span, Statement } from './parser';

@@ -4,7 +4,7 @@
 // macros and numbers.
 
 import { Analysis, SymbolDef, tokenAt } from './analysis';
-import { csrInfo } from './csrInfo';
+import { csrInfo } from '../core/isa/csrInfo';
 import { DIRECTIVES } from './directives';
 import { lookupMnemonic, MnemonicInfo } from './mnemonics';
 import { classifyOperand, evaluate, parseInteger } from './operands';

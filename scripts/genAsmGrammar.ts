@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INSN_NAMES, PSEUDO_NAMES } from '../language-server/mnemonics';
-import { CSR_NAME_LIST } from '../language-server/csrInfo';
+import { CSR_NAME_LIST } from '../core/isa/csrInfo';
 import { DIRECTIVES } from '../language-server/directives';
 import { RELOCATIONS } from '../language-server/relocations';
 

@@ -102,6 +102,23 @@ describe('debug adapter: IOMMU, memory and register writes, console commands, VM
     assert.equal((await set(csrs, 'sscratch', '0xfeed')).body.value, '0x000000000000feed');
     assert.equal((await set(csrs, 'satp', '0xffffffffffffffff')).body.value !== '0xffffffffffffffff', true, 'satp is WARL');
     await assert.rejects(set(csrs, 'cycle', '1'), /not a writable CSR/);
+    // CSRs expand to their fields, decoded.
+    const csrVars = (await dc.variablesRequest({ variablesReference: csrs })).body.variables;
+    const satpVar = csrVars.find((v) => v.name === 'satp')!;
+    const satpFields = (await dc.variablesRequest({ variablesReference: satpVar.variablesReference })).body.variables;
+    assert.deepEqual(satpFields.map((f) => f.name), ['PPN', 'ASID', 'MODE']);
+    assert.match(satpFields.find((f) => f.name === 'MODE')!.value, /\((Bare|Sv39|Sv48|Sv57)\)$/);
+    const mstatus = csrVars.find((v) => v.name === 'mstatus')!;
+    const ms = (await dc.variablesRequest({ variablesReference: mstatus.variablesReference })).body.variables;
+    assert.match(ms.find((f) => f.name === 'MPP')!.value, /^\d \((U|S|M)\)$/);
+    assert.match(ms.find((f) => f.name === 'FS')!.value, /^\d \((Off|Initial|Clean|Dirty)\)$/);
+    // Floating point: values as double (or float when NaN-boxed); set from a decimal number or raw bits.
+    const fp = scopes.find((s) => s.name === 'Floating point')!.variablesReference;
+    assert.equal((await set(fp, 'fa0 (f10)', '1.5')).body.value, '0x3ff8000000000000 (double 1.5)');
+    assert.equal((await set(fp, 'fa1 (f11)', '0xffffffff40490fdb')).body.value, '0xffffffff40490fdb (float 3.1415927410125732)');
+    const fpVars = (await dc.variablesRequest({ variablesReference: fp })).body.variables;
+    assert.equal(fpVars.find((v) => v.name === 'fa0 (f10)')!.value, '0x3ff8000000000000 (double 1.5)');
+    assert.match(fpVars.find((v) => v.name === 'fcsr')!.value, /frm RNE, fflags none/);
     await assert.rejects(set(regs, 'zero (x0)', '1'), /cannot be set/);
     assert.match(await evaluate('translate 0x80200000'), /translation of 0x80200000 \(load\): → 0x80200000/);
     assert.match(await evaluate('info mmu'), /hart 0: V=0, satp Bare/);

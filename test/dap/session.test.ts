@@ -48,13 +48,13 @@ describe('debug adapter (DAP over stdio)', function () {
     assert.equal(frames[0].instructionPointerReference, '0x80200000');
     assert.match(frames[0].name, /^_start.*\[S\]$/);
     const scopes = (await dc.scopesRequest({ frameId: frames[0].id })).body.scopes;
-    assert.deepEqual(scopes.map((s) => s.name), ['Registers', 'CSRs']);
+    assert.deepEqual(scopes.map((s) => s.name), ['Registers', 'Floating point', 'CSRs']);
     const regs = (await dc.variablesRequest({ variablesReference: scopes[0].variablesReference })).body.variables;
     const get = (vars: DebugProtocol.Variable[], n: string) => vars.find((v) => v.name === n)?.value;
     assert.equal(get(regs, 'pc'), '0x0000000080200000');
     assert.equal(get(regs, 'a0 (x10)'), '0x0000000000000000', 'a0 = hart id');
     assert.equal(get(regs, 'privilege'), 'S');
-    const csrs = (await dc.variablesRequest({ variablesReference: scopes[1].variablesReference })).body.variables;
+    const csrs = (await dc.variablesRequest({ variablesReference: scopes[2].variablesReference })).body.variables;
     assert.equal(get(csrs, 'misa'), '0x80000000001411ad');
     assert.ok(csrs.some((v) => v.name === 'hstatus') && csrs.some((v) => v.name === 'vsatp'));
   });

@@ -1,8 +1,9 @@
-// What hovers say about a CSR: number, privilege and access from the number's encoding (Privileged spec,
-// "CSR Address Mapping Conventions"), a description, and the fields of the CSRs a hypervisor or kernel
-// writer reads most (Privileged spec: "mstatus", "satp", "hstatus", "hgatp", "mip and mie", "mcause").
+// What is known about a CSR, for the language server's hovers and the debugger's CSR view: number, privilege and
+// access from the number's encoding (Privileged spec, "CSR Address Mapping Conventions"), a description, and the
+// fields of the CSRs a hypervisor or kernel writer reads most (Privileged spec: "mstatus", "satp", "hstatus", "hgatp",
+// "mip and mie", "mcause").
 
-import { CSR_NAMES, csrNumber } from '../core/isa/csrNames';
+import { CSR_NAMES, csrNumber } from './csrNames';
 
 /** One field of a CSR: bits hi..lo. */
 export interface CsrField {
