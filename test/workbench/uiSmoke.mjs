@@ -140,6 +140,7 @@ export async function runUiSmoke(browser, url, { resultsDir, root, log }) {
       await page.keyboard.press('F5');
       await page.getByText(/paused on breakpoint/i).first().waitFor({ timeout: 30_000 });
       await editor.locator('.codicon-debug-stackframe').first().waitFor({ timeout: 10_000 });
+      await page.locator('.debug-variables .monaco-list-row', { hasText: /\bfd\b/ }).first().waitFor({ timeout: 10_000 });   // sys_write's Locals
       stoppedAtBreakpoint = true;
     });
 
