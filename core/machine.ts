@@ -312,6 +312,7 @@ export class Machine {
    * paths. Throws RangeError for a range outside RAM.
    */
   setWatchpoints(ranges: readonly WatchRange[]): void {
+    if (ranges.length === 0 && this.watch.size === 0) return;
     for (const r of ranges) {
       if (!Number.isSafeInteger(r.pa) || !Number.isInteger(r.len) || r.len <= 0 || this.ram.offsetOf(r.pa, r.len) < 0) {
         throw new RangeError(`watched range 0x${r.pa.toString(16)} (+${r.len}) is not all in RAM`);
