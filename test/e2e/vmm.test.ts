@@ -232,7 +232,7 @@ describe('examples/minivisor: a hypervisor written in C on the H extension', fun
     assert.equal(mv.exitCode, 0);
     const strip = (s: string) => s.split('\n').filter((l) => !l.startsWith('minivisor')).join('\n');
     assert.equal(strip(mv.output), bare.output);
-    assert.match(mv.output, /minivisor: VM exits: 40 guest-page faults mapping RAM, \d+ UART and 8 virtio-mmio accesses emulated/);
+    assert.match(mv.output, /minivisor: VM exits: 47 guest-page faults mapping RAM, \d+ UART and 8 virtio-mmio accesses emulated/);
     const exits = mv.board.machine.exits;
     assert.ok(exits.counts[ExitReason.GUEST_PAGE_FAULT] > 2000);
     assert.ok(exits.counts[ExitReason.SBI] > 0);
