@@ -11,11 +11,11 @@ import {
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  type CsrField, EXC_NAMES, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, IRQ_NAMES, csrInfo, PRIV_NAMES, csrName, type ValueView, debugReadCsr,
-  debugWriteCsr, disassemble, viewVariable,
+  Access, type CsrField, EXC_NAMES, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, IRQ_NAMES, csrInfo, PRIV_NAMES, csrName, type ValueView, debugReadCsr,
+  debugTranslate, debugWriteCsr, disassemble, viewVariable,
 } from '../core';
 import type {
-  ConsoleEventBody, ConsoleInputArguments, ExitEventBody, ExitsArguments, ExitsResult, IommuArguments, PageTablesArguments,
+  ConsoleEventBody, ConsoleInputArguments, FocusThreadArguments, ExitEventBody, ExitsArguments, ExitsResult, IommuArguments, PageTablesArguments,
   StateChangedEventBody, StatsResult, TlbArguments, TlbResult, TranslateArguments,
 } from './protocol';
 import { consoleCommand, exitJson, iommuView, vmsView } from './commands';
@@ -40,6 +40,8 @@ interface SourceBreakpoint {
   addresses: bigint[];
   /** The line the addresses belong to (the next line with code when the requested one has none). */
   actualLine?: number;
+  /** `verified` as last reported to the client. */
+  reported?: boolean;
 }
 
 const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7',
@@ -113,8 +115,10 @@ const FIRST_HANDLE = 10_000;
 export class VmscopeSession extends LoggingDebugSession {
   private engine: Engine | undefined;
   /** Breakpoints as the client set them (kept until the engine exists: they arrive before configurationDone). */
-  private instructionBps: bigint[] = [];
+  private instructionBps: { id: number; va: bigint; reported?: boolean }[] = [];
   private functionNames: string[] = [];
+  private functionIds: number[] = [];
+  private functionReported: (boolean | undefined)[] = [];
   private exitFilter = 0;
   private iommuFilter = false;
   private trapFilters: string[] = [];
@@ -211,6 +215,7 @@ export class VmscopeSession extends LoggingDebugSession {
       this.resetStopState();
       this.lastStop = reason;
       this.sendState(false);
+      this.refreshVerified();
       this.dataBps.refresh();
       if (reason === 'data-breakpoint') { this.sendEvent(this.dataBps.stoppedEvent()); return; }
       const r = reason === 'halted' ? 'pause' : reason === 'exit' || reason === 'iommu-fault' || reason === 'trap' ? 'exception'
@@ -247,8 +252,14 @@ export class VmscopeSession extends LoggingDebugSession {
     this.sendResponse(response);
     // Source breakpoints set before the program was loaded resolve now.
     for (const bps of this.sourceBps.values()) {
-      for (const bp of bps) { this.resolveSourceBreakpoint(bp); this.sendEvent(new BreakpointEvent('changed', this.breakpointBody(bp))); }
+      for (const bp of bps) {
+        this.resolveSourceBreakpoint(bp);
+        const body = this.breakpointBody(bp);
+        bp.reported = body.verified;
+        this.sendEvent(new BreakpointEvent('changed', body));
+      }
     }
+    this.refreshVerified();
     this.applyBreakpoints();
     await this.configurationDone;
     this.applyBreakpoints();
@@ -274,7 +285,7 @@ export class VmscopeSession extends LoggingDebugSession {
     });
     this.sourceBps.set(file, bps);
     this.applyBreakpoints();
-    response.body = { breakpoints: bps.map((bp) => this.breakpointBody(bp)) };
+    response.body = { breakpoints: bps.map((bp) => { const b = this.breakpointBody(bp); bp.reported = b.verified; return b; }) };
     this.sendResponse(response);
   }
 
@@ -290,7 +301,51 @@ export class VmscopeSession extends LoggingDebugSession {
     const hitError = bp.hitCondition !== undefined && parseHitCondition(bp.hitCondition) === undefined;
     if (hitError) return { id: bp.id, verified: false, line: bp.line, source, message: `bad hit count "${bp.hitCondition}" (use 5, >= 3, > 2, % 2)` };
     if (bp.addresses.length === 0) return { id: bp.id, verified: false, line: bp.line, source, message: 'no code for this line in the loaded DWARF' };
-    return { id: bp.id, verified: true, line: bp.actualLine, source, instructionReference: '0x' + bp.addresses[0].toString(16) };
+    const ref = '0x' + bp.addresses[0].toString(16);
+    // Set at its addresses now; verified once one of them is mapped (a user process's line before the process exists is not).
+    if (!bp.addresses.some((a) => this.isMapped(a))) {
+      return { id: bp.id, verified: false, line: bp.actualLine, source, instructionReference: ref, message: 'not mapped yet: set, and verified once its code is mapped' };
+    }
+    return { id: bp.id, verified: true, line: bp.actualLine, source, instructionReference: ref };
+  }
+
+  /** Whether some hart could fetch an instruction at va now (its translation exists), read without side effects. */
+  private isMapped(va: bigint): boolean {
+    const lo = Number(va & 0xffffffffn) | 0, hi = Number((va >> 32n) & 0xffffffffn) | 0;
+    return (this.engine?.harts ?? []).some((h) => debugTranslate(h, lo, hi, Access.FETCH) >= 0);
+  }
+
+  /** An instruction breakpoint's state: verified once its address is mapped (it stops there from then on). */
+  private addressBody(id: number, va: bigint): DebugProtocol.Breakpoint {
+    const ref = '0x' + va.toString(16);
+    if (this.engine === undefined) return { id, verified: false, instructionReference: ref, message: 'resolved when the program is loaded' };
+    return this.isMapped(va) ? { id, verified: true, instructionReference: ref }
+      : { id, verified: false, instructionReference: ref, message: 'not mapped yet: set, and verified once its code is mapped' };
+  }
+
+  private functionBody(i: number): DebugProtocol.Breakpoint {
+    const id = this.functionIds[i], name = this.functionNames[i];
+    if (this.engine === undefined) return { id, verified: false, message: 'resolved when the program is loaded' };
+    const va = this.engine.board.symbolAddress(name);
+    return va === undefined ? { id, verified: false, message: `no function '${name}' in the loaded symbols` } : this.addressBody(id, va);
+  }
+
+  /** At a stop: breakpoints whose code got mapped (or unmapped) since they were last reported get a `breakpoint` event. */
+  private refreshVerified(): void {
+    for (const bps of this.sourceBps.values()) {
+      for (const bp of bps) {
+        const body = this.breakpointBody(bp);
+        if (body.verified !== bp.reported) { bp.reported = body.verified; this.sendEvent(new BreakpointEvent('changed', body)); }
+      }
+    }
+    for (const bp of this.instructionBps) {
+      const body = this.addressBody(bp.id, bp.va);
+      if (body.verified !== bp.reported) { bp.reported = body.verified; this.sendEvent(new BreakpointEvent('changed', body)); }
+    }
+    this.functionNames.forEach((_, i) => {
+      const body = this.functionBody(i);
+      if (body.verified !== this.functionReported[i]) { this.functionReported[i] = body.verified; this.sendEvent(new BreakpointEvent('changed', body)); }
+    });
   }
 
   /**
@@ -299,7 +354,7 @@ export class VmscopeSession extends LoggingDebugSession {
    */
   private breakpointHit(h: Hart, pc: bigint): boolean {
     const e = this.engine!;
-    let stop = this.instructionBps.includes(pc) || this.functionNames.some((n) => e.board.symbolAddress(n) === pc);
+    let stop = this.instructionBps.some((b) => b.va === pc) || this.functionNames.some((n) => e.board.symbolAddress(n) === pc);
     for (const bps of this.sourceBps.values()) {
       for (const bp of bps) {
         if (!bp.addresses.includes(pc)) continue;
@@ -341,14 +396,18 @@ export class VmscopeSession extends LoggingDebugSession {
     args: DebugProtocol.SetInstructionBreakpointsArguments): void {
     const list = Array.isArray(args?.breakpoints) ? args.breakpoints : [];
     const bps: DebugProtocol.Breakpoint[] = [];
+    const old = this.instructionBps;
     this.instructionBps = [];
     for (const b of list) {
       const a = typeof b?.instructionReference === 'string' ? parseAddress(b.instructionReference) : undefined;
       const va = a === undefined ? undefined : a + BigInt(Number.isInteger(b.offset) ? b.offset! : 0);
       if (va === undefined || (va & 1n) !== 0n) { bps.push({ verified: false, message: 'not an instruction address' }); continue; }
-      this.instructionBps.push(va);
-      // Verified: it stops on any instruction fetched at this virtual address, mapped now or later.
-      bps.push({ verified: true, instructionReference: '0x' + va.toString(16) });
+      // It stops on any instruction fetched at this virtual address, mapped now or later; verified once it is mapped.
+      const bp = { id: old.find((o) => o.va === va)?.id ?? this.nextBreakpointId++, va, reported: undefined as boolean | undefined };
+      this.instructionBps.push(bp);
+      const body = this.addressBody(bp.id, va);
+      bp.reported = body.verified;
+      bps.push(body);
     }
     this.applyBreakpoints();
     response.body = { breakpoints: bps };
@@ -358,15 +417,12 @@ export class VmscopeSession extends LoggingDebugSession {
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse,
     args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     const list = Array.isArray(args?.breakpoints) ? args.breakpoints : [];
+    const oldNames = this.functionNames, oldIds = this.functionIds;
     this.functionNames = list.map((b) => String(b?.name ?? ''));
-    response.body = {
-      breakpoints: this.functionNames.map((name) => {
-        if (this.engine === undefined) return { verified: false, message: 'resolved when the program is loaded' };
-        const va = this.engine.board.symbolAddress(name);
-        return va === undefined ? { verified: false, message: `no function '${name}' in the loaded symbols` }
-          : { verified: true, instructionReference: '0x' + va.toString(16) };
-      }),
-    };
+    this.functionIds = this.functionNames.map((n) => (oldNames.includes(n) ? oldIds[oldNames.indexOf(n)] : this.nextBreakpointId++));
+    const bodies = this.functionNames.map((_, i) => this.functionBody(i));
+    this.functionReported = bodies.map((b) => b.verified);
+    response.body = { breakpoints: bodies };
     this.applyBreakpoints();
     this.sendResponse(response);
   }
@@ -429,7 +485,7 @@ export class VmscopeSession extends LoggingDebugSession {
     for (const n of this.functionNames) { const va = e.board.symbolAddress(n); if (va !== undefined) fns.push(va); }
     const lines: bigint[] = [];
     for (const bps of this.sourceBps.values()) for (const bp of bps) lines.push(...bp.addresses);
-    e.setBreakpoints([...new Set([...this.instructionBps, ...fns, ...lines])]);
+    e.setBreakpoints([...new Set([...this.instructionBps.map((b) => b.va), ...fns, ...lines])]);
     e.setExitFilter(this.exitFilter);
     e.stopOnIommuFault = this.iommuFilter;
     e.setTrapFilter(this.trapFilters);
@@ -843,6 +899,17 @@ export class VmscopeSession extends LoggingDebugSession {
         if (typeof text !== 'string') { this.sendErrorResponse(response, 1018, 'vmscope/consoleInput: give "text"'); return; }
         e.consoleInput(text);
         break;
+      }
+      case 'vmscope/focusThread': {
+        // Focuses a thread in the client (DAP has no request for it): a stopped event for that thread, sent while the
+        // machine is stopped (the client asks only then); nothing runs.
+        const id = (a as unknown as FocusThreadArguments).threadId;
+        if (!Number.isInteger(id) || e.harts[id - 1] === undefined) { this.sendErrorResponse(response, 1019, 'vmscope/focusThread: no such thread'); return; }
+        this.sendResponse(response);
+        const ev: DebugProtocol.StoppedEvent = new StoppedEvent('pause', id);
+        Object.assign(ev.body, { allThreadsStopped: true, preserveFocusHint: false, text: 'focus', description: 'focused from the editor' });
+        this.sendEvent(ev);
+        return;
       }
       case 'vmscope/stepThroughExit':
         // From a guest: to the hypervisor's handler of its next exit; from the hypervisor: back into the guest.

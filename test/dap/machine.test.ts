@@ -179,8 +179,14 @@ describe('debug adapter: IOMMU, memory and register writes, console commands, VM
     const lines = (await import('node:fs')).readFileSync(mainC, 'utf8').split('\n');
     const line = lines.findIndex((l) => l.includes('kprintf("\\nminikernel: hello from S-mode')) + 1;
     const set = await dc.setBreakpointsRequest({ source: { path: mainC }, breakpoints: [{ line, condition: 'vm == 1' }] });
-    assert.equal(set.body.breakpoints[0].verified, true);
+    // In a VM at its entry nothing is mapped in its G stage yet: the breakpoint is set but not verified until it is.
+    assert.equal(set.body.breakpoints[0].verified, false);
+    assert.match(set.body.breakpoints[0].message ?? '', /not mapped yet/);
+    const changed: DebugProtocol.BreakpointEvent[] = [];
+    dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => changed.push(e));
     const [, stopped] = await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.ok(changed.some((e) => e.body.breakpoint.id === set.body.breakpoints[0].id && e.body.breakpoint.verified),
+      'verified (a breakpoint event) once its code was mapped');
     assert.equal(stopped.body.reason, 'breakpoint');
     assert.equal(stopped.body.threadId, 2, 'vm1/vcpu0 is thread 2');
     assert.equal(await evaluate('vm', (await dc.stackTraceRequest({ threadId: 2 })).body.stackFrames[0].id), '0x0000000000000001');
