@@ -39,8 +39,10 @@ const SIZES: Record<string, number> = {
  * && ||, parentheses. Returns the value or why it failed.
  */
 export function evaluateExpression(text: string, ident: (name: string) => bigint | undefined,
-  read: (address: bigint, size: number) => bigint | undefined): bigint | string {
-  const tokens = text.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||\S/g) ?? [];
+  read: (address: bigint, size: number) => bigint | undefined,
+  readIn?: (reference: string, size: number) => bigint | undefined): bigint | string {
+  const tokens = text.match(/(?:hpa|gpa|gva|iova):[\w:]*?(?:0x[0-9a-fA-F]+|\d+)|0x[0-9a-fA-F]+|\d+|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||\S/g) ?? [];
+  const qualified = (t: string | undefined) => t !== undefined && /^(hpa|gpa|gva|iova):/.test(t);
   let i = 0;
   const u = (v: bigint) => BigInt.asUintN(64, v), sg = (v: bigint) => BigInt.asIntN(64, v);
   class Fail extends Error {}
@@ -97,6 +99,13 @@ export function evaluateExpression(text: string, ident: (name: string) => bigint
         const key = words.filter((w) => w !== 'unsigned' && w !== 'signed' && w !== 'const' && w !== 'volatile').pop() ?? 'int';
         size = SIZES[key] ?? 8;
       }
+      // An address that names its address space (`*(u64 *)gpa:vm0:0x80200000`): read there.
+      if (qualified(peek())) {
+        const ref = tokens[i++];
+        const v = readIn?.(ref, size);
+        if (v === undefined) throw new Fail(`memory at ${ref} is not readable`);
+        return v;
+      }
       const a = unary();
       const v = read(a, size);
       if (v === undefined) throw new Fail(`memory at 0x${a.toString(16)} is not readable`);
@@ -108,6 +117,7 @@ export function evaluateExpression(text: string, ident: (name: string) => bigint
     const t = tokens[i++];
     if (t === undefined) throw new Fail('incomplete expression');
     if (t === '(') { const v = binary(0); expect(')'); return v; }
+    if (qualified(t)) throw new Fail(`${t} names memory: read it with *${t} (or *(u32 *)${t})`);
     if (/^0x/i.test(t) || /^\d+$/.test(t)) return u(BigInt(t));
     if (/^[A-Za-z_]/.test(t)) {
       const v = ident(t);

@@ -805,7 +805,18 @@ export class VmscopeSession extends LoggingDebugSession {
       }
       return undefined;
     };
-    const value = evaluateExpression(text, ident, (a, size) => e.readValue(h, a, size));
+    const readIn = (ref: string, size: number): bigint | undefined => {
+      const m = memoryReference(e, ref);
+      if (typeof m === 'string') return undefined;
+      let v = 0n;
+      for (let k = size - 1; k >= 0; k--) {
+        const b = m.read(m.base + BigInt(k));
+        if (b < 0) return undefined;
+        v = (v << 8n) | BigInt(b);
+      }
+      return v;
+    };
+    const value = evaluateExpression(text, ident, (a, size) => e.readValue(h, a, size), readIn);
     if (typeof value === 'string') return value;
     const single = /^[A-Za-z_]\w*$/.test(text);
     const isRegister = single && (text === 'pc' || ABI.includes(text) || /^x\d+$/.test(text) || csrByName().has(text));

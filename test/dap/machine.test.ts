@@ -120,6 +120,10 @@ describe('debug adapter: IOMMU, memory and register writes, console commands, VM
     assert.equal(fpVars.find((v) => v.name === 'fa0 (f10)')!.value, '0x3ff8000000000000 (double 1.5)');
     assert.match(fpVars.find((v) => v.name === 'fcsr')!.value, /frm RNE, fflags none/);
     await assert.rejects(set(regs, 'zero (x0)', '1'), /cannot be set/);
+    // Memory expressions that name the address space.
+    assert.equal(await evaluate('*(u32 *)hpa:0x87000000'), '0x0000000063736d76');
+    assert.equal(await evaluate('*(u8 *)hpa:0x87000000 + 1'), '0x0000000000000077');
+    await assert.rejects(evaluate('*(u32 *)hpa:0x7ffffff0'), /memory at hpa:0x7ffffff0 is not readable/);
     assert.match(await evaluate('translate 0x80200000'), /translation of 0x80200000 \(load\): → 0x80200000/);
     assert.match(await evaluate('info mmu'), /hart 0: V=0, satp Bare/);
     assert.match(await evaluate('info vms'), /bare mode: no VMs/);
