@@ -508,8 +508,9 @@ export class Engine extends EventEmitter {
    * unless stepIntoInterrupts: its handler runs until it returns to the interrupted instruction, and the step ends
    * once the instruction has run (as if the interrupt had come a little earlier or later).
    */
-  stepInstruction(): void {
+  stepInstruction(hart?: number): void {
     if (this.ended || this.running) return;
+    if (hart !== undefined && this.harts[hart] !== undefined) this.stoppedHart = hart;
     const h = this.harts[this.stoppedHart] ?? this.harts[0];
     const r = this.stepOne();
     this.flush();
@@ -526,6 +527,16 @@ export class Engine extends EventEmitter {
     const pc = h.getPc();
     let traps = h.trapCount;
     let r = this.onBreakpoint() ? m.stepOverBreakpoint() : m.run(1);
+    // With several harts, the machine's schedule decides whose instruction runs: run on until this hart has moved
+    // (the others advance as they would have; a breakpoint of another hart on the way ends the step there).
+    const moved = () => h.getPc() !== pc || h.trapCount !== traps;
+    const startPcs = this.harts.map((x) => x.getPc());
+    for (let guard = 0; r.reason !== 'exit' && r.reason !== 'halted' && !moved() && guard < 1_000_000; guard++) {
+      // A hart still standing on the breakpoint it stopped at steps off it; a breakpoint reached anew ends the step.
+      const again = r.reason === 'breakpoint' && this.harts[r.hart ?? 0].getPc() === startPcs[r.hart ?? 0];
+      if (r.reason === 'breakpoint' && !again) break;
+      r = again ? m.stepOverBreakpoint() : m.run(1);
+    }
     for (let guard = 0; !this.stepIntoInterrupts && r.reason !== 'exit' && h.trapCount !== traps && h.lastTrap.interrupt && guard < 100; guard++) {
       // Where the interrupt left the interrupted code, and in which mode.
       const t = h.lastTrap;
@@ -554,8 +565,9 @@ export class Engine extends EventEmitter {
    * frame information). Leaving the frame ends a step where it returns. Without line information at the pc it is
    * an instruction step. Interrupts never end a step (as for instruction steps, unless stepIntoInterrupts).
    */
-  stepLine(kind: LineStep): void {
+  stepLine(kind: LineStep, hart?: number): void {
     if (this.ended || this.running) return;
+    if (hart !== undefined && this.harts[hart] !== undefined) this.stoppedHart = hart;
     const h = this.harts[this.stoppedHart] ?? this.harts[0];
     const pc0 = h.getPc();
     const mod = this.moduleAt(h, pc0);

@@ -221,7 +221,7 @@ export class VmscopeSession extends LoggingDebugSession {
       const r = reason === 'halted' ? 'pause' : reason === 'exit' || reason === 'iommu-fault' || reason === 'trap' ? 'exception'
         : reason === 'guest-entry' ? 'step' : reason;
       const hart = reason === 'breakpoint' || reason === 'exit' || reason === 'guest-entry' || reason === 'iommu-fault' || reason === 'trap'
-        ? engine.stoppedHart : 0;
+        || reason === 'step' ? engine.stoppedHart : 0;
       const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r, hart + 1);
       if (reason === 'guest-entry') ev.body.description = 'back in the guest: where the exit handling resumes it';
       ev.body.allThreadsStopped = true;
@@ -659,24 +659,26 @@ export class VmscopeSession extends LoggingDebugSession {
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
-    this.step(response, args?.granularity === 'instruction' ? undefined : 'over');
+    this.step(response, args?.granularity === 'instruction' ? undefined : 'over', args?.threadId);
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
-    this.step(response, args?.granularity === 'instruction' ? undefined : 'into');
+    this.step(response, args?.granularity === 'instruction' ? undefined : 'into', args?.threadId);
   }
 
-  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
-    this.step(response, 'out');
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.step(response, 'out', args?.threadId);
   }
 
   /** A line step (where the pc has line information; an instruction step elsewhere) or an instruction step. */
-  private step(response: DebugProtocol.Response, kind: 'over' | 'into' | 'out' | undefined): void {
+  /** Steps thread `threadId` (its hart; with several harts the others run as the machine's schedule has them). */
+  private step(response: DebugProtocol.Response, kind: 'over' | 'into' | 'out' | undefined, threadId?: number): void {
     this.sendResponse(response);
-    this.sendEvent(new ContinuedEvent(1, true));
+    this.sendEvent(new ContinuedEvent(threadId ?? 1, true));
     this.resetStopState();
-    if (kind === undefined) this.engine?.stepInstruction();
-    else this.engine?.stepLine(kind);
+    const hart = Number.isInteger(threadId) ? threadId! - 1 : undefined;
+    if (kind === undefined) this.engine?.stepInstruction(hart);
+    else this.engine?.stepLine(kind, hart);
   }
 
   protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {

@@ -194,6 +194,13 @@ describe('debug adapter: IOMMU, memory and register writes, console commands, VM
     assert.equal(stopped.body.reason, 'breakpoint');
     assert.equal(stopped.body.threadId, 2, 'vm1/vcpu0 is thread 2');
     assert.equal(await evaluate('vm', (await dc.stackTraceRequest({ threadId: 2 })).body.stackFrames[0].id), '0x0000000000000001');
+    // A step of vm0's vCPU (thread 1) moves that hart, not the one the breakpoint stopped (thread 2).
+    const pc1 = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].instructionPointerReference;
+    const pc2 = (await dc.stackTraceRequest({ threadId: 2 })).body.stackFrames[0].instructionPointerReference;
+    const [, stepped] = await Promise.all([dc.nextRequest({ threadId: 1, granularity: 'instruction' }), dc.waitForEvent('stopped')]);
+    assert.equal(stepped.body.threadId, 1);
+    assert.notEqual((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].instructionPointerReference, pc1);
+    assert.ok(pc2 !== undefined);
     // Restart: a fresh machine stopped at its entry again.
     const [, again] = await Promise.all([send('restart', {}), dc.waitForEvent('stopped')]);
     assert.equal(again.body.reason, 'entry');
