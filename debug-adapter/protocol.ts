@@ -43,7 +43,11 @@ export interface TranslateResult {
 /** `vmscope/tlb`: the cached translations of hart `hart` (0 by default). */
 export interface TlbArguments { hart?: number }
 export interface TlbResult {
-  entries: { va: string; pa: string; level: number; asid: number; vmid: number; stage: 'host' | 'guest'; global: boolean; flags: string }[];
+  entries: {
+    va: string; pa: string; level: number; asid: number; vmid: number; stage: 'host' | 'guest'; global: boolean; flags: string;
+    /** The filling event: the fill's number in this hart's TLB (larger = more recent) and the access that missed. */
+    fill: number; filledBy: 'fetch' | 'load' | 'store';
+  }[];
 }
 
 /**

@@ -884,7 +884,7 @@ export class VmscopeSession extends LoggingDebugSession {
         const body: TlbResult = {
           entries: h.tlb.entries().map((x) => ({
             va: '0x' + x.va.toString(16), pa: '0x' + x.pa.toString(16), level: x.level, asid: x.asid, vmid: x.vmid, stage: x.stage,
-            global: x.global, flags: pteFlags(x.pte),
+            global: x.global, flags: pteFlags(x.pte), fill: x.fill, filledBy: x.filledBy,
           })),
         };
         response.body = body;

@@ -113,7 +113,7 @@ export function translate(h: Hart, lo: number, hi: number, access: Access, size:
         h.raise(st === WalkStatus.PAGE_FAULT ? PAGE_FAULT[access] : ACCESS_FAULT[access], lo, hi);
         return false;
       }
-      tlb.insert(lo, hi, h.satpAsid, HOST_VMID, (res.pteLo & PTE_G) !== 0, res.ppn, res.level, res.pteLo);
+      tlb.insert(lo, hi, h.satpAsid, HOST_VMID, (res.pteLo & PTE_G) !== 0, res.ppn, res.level, res.pteLo, res.level, access);
       ppn = res.ppn;
       xlate.level = res.level;
     }
@@ -201,7 +201,7 @@ function translateGuest(h: Hart, lo: number, hi: number, access: Access, priv: n
   // A guest page larger than the combined entry (its G-stage pages are smaller) is cached in pieces; the TLB
   // keeps the guest page's size so that a fence of any address in it drops every piece.
   tlb.insert(lo, hi, asid, vmid, !vsBare && (tsRes.vsPteLo & PTE_G) !== 0, tsRes.ppn, tsRes.level, word,
-    vsBare ? tsRes.level : tsRes.vsLevel);
+    vsBare ? tsRes.level : tsRes.vsLevel, access);
   xlate.level = tsRes.level;
   return tsRes.ppn * 4096 + (lo & 4095);
 }

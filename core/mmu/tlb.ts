@@ -22,7 +22,13 @@ export interface TlbEntryInfo {
   global: boolean;
   /** Leaf PTE bits 31:0 as cached. */
   pte: number;
+  /** The filling event: the fill's number in this TLB (1 = the first since power-on; larger = more recent) and the
+   *  kind of access whose miss filled it. */
+  fill: number;
+  filledBy: 'fetch' | 'load' | 'store';
 }
+
+const ACCESS_NAMES = ['fetch', 'load', 'store'] as const;
 
 /**
  * Each size class holds `size` slots, organised as 2-way sets indexed by the low tag bits (mixed with the
@@ -60,6 +66,10 @@ export class Tlb {
   private readonly bigLo: Int32Array;
   private readonly bigHi: Int32Array;
   private pieces = 0;
+  /** Per entry: its fill number and the access kind (Access) that filled it; fills since power-on. */
+  private readonly fillNo: Float64Array;
+  private readonly filledBy: Uint8Array;
+  private fills = 0;
 
   /** `size` = slots per page-size class (rounded up to a power of two, at least 2). */
   constructor(size: number) {
@@ -78,6 +88,8 @@ export class Tlb {
     this.base = new Float64Array(total);
     this.victim = new Uint8Array(total / 2);
     this.bigLevel = new Uint8Array(total);
+    this.fillNo = new Float64Array(total);
+    this.filledBy = new Uint8Array(total);
     this.bigLo = new Int32Array(total);
     this.bigHi = new Int32Array(total);
   }
@@ -104,7 +116,7 @@ export class Tlb {
    * free way, else the older way of the set.
    */
   insert(vaLo: number, vaHi: number, asid: number, vmid: number, global: boolean, ppn: number, level: number, pteLo: number,
-    pageLevel = level): void {
+    pageLevel = level, access = 1): void {
     const s = 12 + 9 * level;
     const tLo = tagLoOf(vaLo, vaHi, s), tHi = tagHiOf(vaHi, s);
     const e0 = this.setOf(level, tLo, vmid);
@@ -131,6 +143,8 @@ export class Tlb {
     this.global[e] = g;
     this.pte[e] = pteLo;
     this.base[e] = ppn - frameOffsetInPage(vaLo, vaHi, level);
+    this.fillNo[e] = ++this.fills;
+    this.filledBy[e] = access;
   }
 
   /** Leaf PTE bits 31:0 of entry e. */
@@ -214,7 +228,7 @@ export class Tlb {
       out.push({
         va: BigInt.asUintN(64, tag << s), pa: BigInt(this.base[e]) * 4096n, level,
         asid: this.asid[e], vmid: this.vmid[e] === 0 ? 0 : this.vmid[e] - 1, stage: this.vmid[e] === 0 ? 'host' : 'guest',
-        global: this.global[e] !== 0, pte: this.pte[e],
+        global: this.global[e] !== 0, pte: this.pte[e], fill: this.fillNo[e], filledBy: ACCESS_NAMES[this.filledBy[e]] ?? 'load',
       });
     }
     return out;

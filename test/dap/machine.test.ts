@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { IommuResult, PageTablesResult, StateChangedEventBody, VmsResult } from '../../debug-adapter/protocol';
+import type { IommuResult, PageTablesResult, StateChangedEventBody, TlbResult, VmsResult } from '../../debug-adapter/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 const adapter = path.join(root, 'dist', 'debugAdapter.js');
@@ -66,6 +66,11 @@ describe('debug adapter: IOMMU, memory and register writes, console commands, VM
     assert.match(await evaluate('info iommu'), /ddtp 1LVL[\s\S]*device 0x20: valid, iohgatp Sv39x4 GSCID 1[\s\S]*fault #0 vm0 device 0x20 iova 0x88001000/);
     const vms = (await send<{ body: VmsResult }>('vmscope/vms', {})).body;
     assert.deepEqual(vms.vms.map((v) => [v.id, v.mmu, v.assigned, v.vcpus.map((c) => c.name)]), [[0, 'shadow', ['copy-engine'], ['vm0/vcpu0']]]);
+    // TLB entries say which event filled them: the fill's number and the kind of access that missed.
+    const tlb = (await send<{ body: TlbResult }>('vmscope/tlb', { hart: 0 })).body.entries;
+    assert.ok(tlb.length > 0 && tlb.every((x) => x.fill > 0 && ['fetch', 'load', 'store'].includes(x.filledBy)));
+    assert.ok(tlb.some((x) => x.filledBy === 'fetch') && tlb.some((x) => x.filledBy !== 'fetch'));
+    assert.equal(new Set(tlb.map((x) => x.fill)).size, tlb.length, 'fill numbers are distinct');
   });
 
   it('trap filters: stops at the handler of an ecall from U-mode and of a timer interrupt, described in words', async () => {
