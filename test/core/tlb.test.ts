@@ -188,9 +188,9 @@ describe('tlb', () => {
     insert(t, 0x7000n, 0x8000_9000n, { asid: 4 });
     const list = t.entries().sort((a, b) => a.level - b.level);
     assert.deepEqual(list, [
-      { va: 0x7000n, pa: 0x8000_9000n, level: 0, asid: 4, vmid: 0, stage: 'host', global: false, pte: 0xcf },
+      { va: 0x7000n, pa: 0x8000_9000n, level: 0, asid: 4, vmid: 0, stage: 'host', global: false, pte: 0xcf, fill: 2, filledBy: 'load' },
       // tag 2 is a guest entry of hgatp.VMID 1
-      { va: 0xffff_ffff_c020_0000n, pa: 0x8040_0000n, level: 1, asid: 3, vmid: 1, stage: 'guest', global: true, pte: 0xef },
+      { va: 0xffff_ffff_c020_0000n, pa: 0x8040_0000n, level: 1, asid: 3, vmid: 1, stage: 'guest', global: true, pte: 0xef, fill: 1, filledBy: 'load' },
     ]);
   });
 
