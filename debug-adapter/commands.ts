@@ -59,7 +59,11 @@ export function vmsView(e: Engine): VmsResult {
     mode: 'vm',
     vms: vmm.vms.map((vm) => ({
       id: vm.id, mmu: vm.config.mmu, memory: vm.config.memory, vmid: vm.vmid,
-      vcpus: vm.vcpus.map((v) => ({ index: v.index, threadId: v.hart.id + 1, name: `vm${vm.id}/vcpu${v.index}` })),
+      vcpus: vm.vcpus.map((v) => {
+        const [mode, asid, ppn] = vm.shadow !== null ? [v.satp.mode, v.satp.asid, v.satp.ppn] : [v.hart.vsatpMode, v.hart.vsatpAsid, v.hart.vsatpPpn];
+        const satp = (BigInt(mode) << 60n) | (BigInt(asid) << 44n) | BigInt(ppn);
+        return { index: v.index, threadId: v.hart.id + 1, name: `vm${vm.id}/vcpu${v.index}`, satp: '0x' + satp.toString(16) };
+      }),
       assigned: (vm.config.assign ?? []).map((a) => a.name), exitCode: vm.exitCode,
     })),
   };

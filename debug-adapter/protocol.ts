@@ -106,9 +106,17 @@ export interface IommuResult {
 /** `vmscope/vms`: the machine's mode and, in vm mode, each VM with its vCPUs (thread ids) and assigned devices. */
 export interface VmsResult {
   mode: 'bare' | 'vm';
-  vms: { id: number; mmu: string; memory: number; vmid: number; vcpus: { index: number; threadId: number; name: string }[];
+  vms: { id: number; mmu: string; memory: number; vmid: number;
+    /** `satp`: the guest's own satp as '0x…' (the hart's vsatp under nested paging; the one the VMM keeps under shadow paging). */
+    vcpus: { index: number; threadId: number; name: string; satp: string }[];
     assigned: string[]; exitCode?: number }[];
 }
+
+/**
+ * `vmscope/focusThread`: while stopped, a `stopped` event (reason 'pause', text 'focus') for thread `threadId`, so that
+ * the client focuses it (its call stack, variables, the Debug Console's context); nothing runs.
+ */
+export interface FocusThreadArguments { threadId: number }
 
 /** `vmscope/consoleInput`: bytes typed into the guest's console (the UART; in vm mode the first VM's). */
 export interface ConsoleInputArguments { text: string }
