@@ -309,10 +309,13 @@ export class VmscopeSession extends LoggingDebugSession {
     return { id: bp.id, verified: true, line: bp.actualLine, source, instructionReference: ref };
   }
 
-  /** Whether some hart could fetch an instruction at va now (its translation exists), read without side effects. */
+  /** Whether some hart could fetch an instruction at va now: it translates (read without side effects) to RAM. */
   private isMapped(va: bigint): boolean {
+    const e = this.engine;
+    if (e === undefined) return false;
     const lo = Number(va & 0xffffffffn) | 0, hi = Number((va >> 32n) & 0xffffffffn) | 0;
-    return (this.engine?.harts ?? []).some((h) => debugTranslate(h, lo, hi, Access.FETCH) >= 0);
+    const ram = e.board.machine.ram;
+    return e.harts.some((h) => { const pa = debugTranslate(h, lo, hi, Access.FETCH); return pa >= 0 && ram.offsetOf(pa, 2) >= 0; });
   }
 
   /** An instruction breakpoint's state: verified once its address is mapped (it stops there from then on). */

@@ -94,8 +94,12 @@ describe('debug adapter (DAP over stdio)', function () {
     await launched;
     const fb = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'kmain' }, { name: 'no_such_function' }] });
     assert.deepEqual(fb.body.breakpoints.map((b) => b.verified), [true, false]);
+    // The first user process's first instruction: no process exists yet, so the breakpoint is set but not verified.
     const ib = await dc.send('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x1006c' }] }) as DebugProtocol.SetInstructionBreakpointsResponse;
-    assert.equal(ib.body.breakpoints[0].verified, true);
+    assert.equal(ib.body.breakpoints[0].verified, false);
+    assert.match(ib.body.breakpoints[0].message ?? '', /not mapped yet/);
+    const verified: DebugProtocol.BreakpointEvent[] = [];
+    dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => { if (e.body.breakpoint.id === ib.body.breakpoints[0].id) verified.push(e); });
     const first = dc.waitForEvent('stopped');
     await dc.configurationDoneRequest();
     const s1 = await first as DebugProtocol.StoppedEvent;
@@ -108,6 +112,7 @@ describe('debug adapter (DAP over stdio)', function () {
     const f2 = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
     assert.equal(f2.instructionPointerReference, '0x1006c');
     assert.match(f2.name, /\[U\]$/, 'the first instruction of the first user process');
+    assert.equal(verified.at(-1)?.body.breakpoint.verified, true, 'a breakpoint event verified it once the process existed');
     // without breakpoints the guest runs to its end
     await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
     await dc.send('setInstructionBreakpoints', { breakpoints: [] });
