@@ -73,6 +73,29 @@ describe('debug adapter: IOMMU, memory and register writes, console commands, VM
     assert.equal(new Set(tlb.map((x) => x.fill)).size, tlb.length, 'fill numbers are distinct');
   });
 
+  it('each VM-exit filter stops on an exit of its reason (the reasons the example guests produce)', async function () {
+    this.timeout(120_000);
+    const minivisor = path.join(root, 'examples', 'build', 'minivisor.elf');
+    const cases: [Record<string, unknown>, string][] = [
+      [{ kernel: minikernel, mode: 'vm', mmu: 'nested' }, 'guestPageFault'],
+      [{ kernel: minikernel, mode: 'vm', mmu: 'nested' }, 'sbi'],
+      [{ kernel: minikernel, mode: 'vm', mmu: 'nested' }, 'mmio'],
+      [{ kernel: minikernel, mode: 'vm', mmu: 'shadow' }, 'vtvm'],
+      [{ kernel: minikernel, mode: 'vm', mmu: 'shadow' }, 'shadowFault'],
+      [{ kernel: minivisor, bios: 'builtin' }, 'interrupt'],
+    ];
+    for (const [args, reason] of cases) {
+      await dc.stop();
+      dc = new DebugClient('node', adapter, 'vmscope');
+      await dc.start();
+      const ev = await launch(args, [`exit:${reason}`]);
+      assert.equal(ev.body.reason, 'exception', reason);
+      assert.equal(ev.body.text, reason);
+      const info = await send<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: ev.body.threadId });
+      assert.equal(info.body.exceptionId, `exit:${reason}`);
+    }
+  });
+
   it('trap filters: stops at the handler of an ecall from U-mode and of a timer interrupt, described in words', async () => {
     const ev = await launch({ kernel: minikernel, bios: 'builtin' }, ['trap:exc:8']);
     assert.equal(ev.body.reason, 'exception');
