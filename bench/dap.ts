@@ -93,6 +93,32 @@ export async function benchDap(): Promise<void> {
     ];
     console.log(`\nDAP over stdio (minikernel in a nested-paging VM): launch to entry stop ${launchMs.toFixed(0)} ms, ` +
       `continue to a breakpoint ${runMs.toFixed(0)} ms`);
+    // A step: from the request to its stopped event (instruction granularity, and a source line).
+    for (const granularity of ['instruction', 'line'] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const s = performance.now();
+        const done = c.event('stopped');
+        await c.request('next', { threadId: 1, granularity: granularity === 'line' ? undefined : 'instruction' });
+        await done;
+        times.push(performance.now() - s);
+      }
+      console.log(`  ${`step (${granularity})`.padEnd(26)} ${quantiles(times)}`);
+    }
+    // A full dump of the guest's page tables: every table page reachable from the root, one request per page.
+    for (const space of ['vsatp', 'hgatp'] as const) {
+      const s = performance.now();
+      let pages = 0, entries = 0;
+      const walk = async (table?: string, level?: number, va?: string): Promise<void> => {
+        const r = (await c.request('vmscope/pageTables', { space, table, level, va })).body as
+          { entries: { next?: { table: string; level: number; va: string } }[] };
+        pages++;
+        entries += r.entries.length;
+        for (const e of r.entries) if (e.next !== undefined) await walk(e.next.table, e.next.level, e.next.va);
+      };
+      await walk();
+      console.log(`  ${`pageTables dump (${space})`.padEnd(26)} ${(performance.now() - s).toFixed(1)} ms for ${pages} table pages, ${entries} entries`);
+    }
     for (const [name, command, args] of kinds) {
       const times: number[] = [];
       for (let i = 0; i < 200; i++) {
