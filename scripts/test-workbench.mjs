@@ -130,7 +130,8 @@ function writeWorkspace(tmp) {
     folders: [{ path: path.join(root, 'examples') }],
     launch: {
       version: '0.2.0',
-      configurations: [{ type: 'vmscope', request: 'launch', name: 'vmscope: minikernel', kernel: '${workspaceFolder}/build/minikernel.elf', bios: 'builtin', stopOnEntry: true }],
+      configurations: [{ type: 'vmscope', request: 'launch', name: 'vmscope: minikernel', kernel: '${workspaceFolder}/build/minikernel.elf', bios: 'builtin', stopOnEntry: true },
+        { type: 'vmscope', request: 'launch', name: 'vmscope: guest console in a terminal', kernel: '${workspaceFolder}/build/minikernel.elf', mode: 'vm', mmu: 'shadow', console: 'terminal' }],
     },
   }, null, 2));
   return file;

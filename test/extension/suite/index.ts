@@ -6,6 +6,7 @@ import { appendFileSync } from 'node:fs';
 import Mocha from 'mocha';
 import { registerDebuggerTests } from './debugger.itest';
 import { registerExtensionTests } from './extension.itest';
+import { registerViewTests } from './views.itest';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, reporter: ReportLines, color: false });
@@ -13,6 +14,7 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'vmscope-extension-tests', mocha);
   registerExtensionTests();
   registerDebuggerTests();
+  registerViewTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} extension test(s) failed`)) : resolve()));
   });
