@@ -163,6 +163,8 @@ async function startCodeServer(tmp, port, report) {
     'window.commandCenter': false,
     'debug.internalConsoleOptions': 'openOnSessionStart',
     'debug.toolBarLocation': 'floating',
+    // The DOM renderer: the terminal's text is in the page (the GPU renderers draw it on a canvas).
+    'terminal.integrated.gpuAcceleration': 'off',
   }, null, 2));
   const config = path.join(tmp, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);

@@ -206,15 +206,34 @@ export async function runUiSmoke(browser, url, { resultsDir, root, log }) {
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Select and Start Debugging' }).first().waitFor({ timeout: 10_000 });
       await page.keyboard.press('Enter');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'guest console in a terminal' }).first().waitFor({ timeout: 15_000 });
-      await quick.fill('guest console in a terminal');
+      // The picker is the `debug ` quick access: keep its prefix when filtering.
+      const prefix = ((await quick.inputValue().catch(() => '')) ?? '').match(/^debug /)?.[0] ?? '';
+      await quick.fill(`${prefix}guest console in a terminal`);
+      await page.keyboard.press('Enter');
+      // The Debug Console opens with the session: bring the guest's terminal forward.
+      await page.locator('.quick-input-widget', { hasText: 'Select and Start Debugging' }).first().waitFor({ state: 'hidden', timeout: 10_000 })
+        .catch(() => undefined);
+      await page.locator('.terminal-tab, .tabs-list .monaco-list-row, .single-terminal-tab', { hasText: 'Guest:' }).first().waitFor({ state: 'attached', timeout: 30_000 })
+        .catch(() => undefined);
+      await page.keyboard.press('F1');
+      await quick.waitFor({ timeout: 10_000 });
+      await quick.fill('>Terminal: Focus Terminal');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Terminal: Focus Terminal' }).first().waitFor({ timeout: 10_000 });
       await page.keyboard.press('Enter');
       await page.locator('.terminal-tab, .tabs-list .monaco-list-row, .single-terminal-tab', { hasText: 'Guest:' }).first().waitFor({ timeout: 30_000 })
         .catch(() => undefined);
-      const rows = page.locator('.terminal-wrapper.active .xterm-rows, .xterm-rows').first();
-      const shown = await waitUntil(async () => ((await rows.textContent().catch(() => '')) ?? '').includes('all processes exited'), 20_000,
-        () => '').then(() => true, () => false);
-      // Not yet reliable in the headless workbench (the extension-host suite checks the terminal's transcript).
-      if (!shown) return 'the guest terminal\'s text was not found in the page within 20 s';
+      // The text as the DOM renderer draws it, or the terminal's buffer through the workbench's test driver.
+      const text = async () => {
+        const dom = (await page.locator('.xterm-rows').allTextContents().catch(() => [])).join('\n');
+        const buffer = await page.evaluate(async () => {
+          const d = globalThis.driver;
+          if (d?.getTerminalBuffer === undefined) return '';
+          try { return (await d.getTerminalBuffer('.terminal-wrapper')).join('\n'); } catch { return ''; }
+        }).catch(() => '');
+        return `${dom}\n${buffer}`;
+      };
+      const shown = await waitUntil(async () => (await text()).includes('all processes exited'), 30_000, () => '').then(() => true, () => false);
+      if (!shown) return 'the guest terminal\'s text was not found in the page within 30 s';
     });
   }
 
