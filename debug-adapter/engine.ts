@@ -238,11 +238,18 @@ export class Engine extends EventEmitter {
     let found = file;
     if (path.isAbsolute(file)) found = file;
     else {
-      const dirs: string[] = [...this.sourceRoots];
+      // The ELF's directory and its parents first (nearest first), then the source roots.
+      const dirs: string[] = [];
       for (let d = path.dirname(m.path), i = 0; i < 8; i++, d = path.dirname(d)) { dirs.push(d); if (path.dirname(d) === d) break; }
-      for (const d of dirs) {
-        const p = path.join(d, file);
-        if (existsSync(p)) { found = p; break; }
+      dirs.push(...this.sourceRoots);
+      // In each, the whole DWARF path, then without its leading directories (a tree copied or renamed elsewhere:
+      // `examples/minikernel/main.c` is found as `minikernel/main.c` in a folder not called examples).
+      const parts = file.split(/[\\/]/);
+      search: for (const d of dirs) {
+        for (let k = 0; k < Math.max(1, parts.length - 1); k++) {
+          const p = path.join(d, ...parts.slice(k));
+          if (existsSync(p)) { found = p; break search; }
+        }
       }
     }
     this.pathCache.set(key, found);

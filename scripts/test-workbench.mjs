@@ -1,7 +1,8 @@
 // Runs the extension tests in a real VS Code workbench: code-server (installed on demand into
 // test/workbench/node_modules with the Node it needs) served on 127.0.0.1, driven by Debian's Chromium through
 // playwright-core. First the mocha suite of test/extension/suite runs in the workbench's extension host
-// (extensionTestsPath); then test/workbench/uiSmoke.mjs clicks through the Run and Debug view in a second page.
+// (extensionTestsPath); then test/workbench/uiSmoke.mjs clicks through the Run and Debug view in a second page;
+// then test/workbench/installed.mjs installs the packaged .vsix and runs the examples it carries.
 // Screenshots and logs go to test-results/workbench/. Exit code 0 only when everything passed.
 //
 //   npm run test:workbench    environment: CHROMIUM=path (default /usr/bin/chromium), WORKBENCH_TIMEOUT=seconds (900),
@@ -16,6 +17,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { runUiSmoke } from '../test/workbench/uiSmoke.mjs';
+import { runInstalledCheck } from '../test/workbench/installed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workbenchDir = path.join(root, 'test', 'workbench');
@@ -71,6 +73,21 @@ async function main() {
   const uiUrl = `${origin}/?workspace=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(devPayload))}`;
   log('UI checks (screenshots in test-results/workbench/)');
   const ui = await runUiSmoke(browser, uiUrl, { resultsDir, root, log });
+
+  // 3. The packaged extension, installed from its .vsix as a user would.
+  const extensionsDir = path.join(tmp, 'extensions');
+  const installed = await runInstalledCheck(browser, {
+    origin, tmp, extensionsDir, resultsDir, log,
+    pack: () => {
+      const vsix = path.join(tmp, 'vmscope.vsix');
+      run(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository',
+        '--no-rewrite-relative-links', '--out', vsix], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+      return vsix;
+    },
+    install: (vsix) => run(node24, [codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(tmp, 'user-data'),
+      '--install-extension', vsix], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'] }),
+  });
+  ui.passed += installed.passed; ui.failed += installed.failed;
 
   const passed = extension.passed + ui.passed, failed = extension.failed + ui.failed;
   server.stop();

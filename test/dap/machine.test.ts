@@ -4,7 +4,7 @@
 // and the launch attributes for VMs, devices and drives.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -250,6 +250,15 @@ describe('debug adapter: IOMMU, memory and register writes, console commands, VM
     ]);
     assert.match(text.join(''), /minikernel: all processes exited/);
     assert.ok(states.some((s) => s.running) && states.every((s) => s.instructions >= 0));
+  });
+
+  it('sources are found in a copy of the examples under another name (DWARF says examples/minikernel/…)', async () => {
+    const copy = path.join(mkdtempSync(path.join(tmpdir(), 'vmscope-copy-')), 'my-examples');
+    cpSync(path.join(root, 'examples', 'minikernel'), path.join(copy, 'minikernel'), { recursive: true });
+    cpSync(minikernel, path.join(copy, 'build', 'minikernel.elf'));
+    const ev = await launch({ kernel: path.join(copy, 'build', 'minikernel.elf'), bios: 'builtin', stopOnEntry: true });
+    const f = (await dc.stackTraceRequest({ threadId: ev.body.threadId! })).body.stackFrames[0];
+    assert.equal(f.source?.path, path.join(copy, 'minikernel', 'entry.S'));
   });
 
   it('launch attributes for VMs, devices and drives are validated with messages that name them', async () => {
