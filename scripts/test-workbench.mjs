@@ -125,10 +125,13 @@ function ensureWorkbench() {
   const t0 = Date.now();
   log('installing code-server and Node 24 into test/workbench/node_modules (once; a few minutes)');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  run(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: workbenchDir });
-  run(npm, ['rebuild', 'node'], { cwd: workbenchDir });
+  // Run from `npm test`, the environment carries the outer npm's settings (npm_config_user_agent names Node 20, and
+  // code-server's install script checks it): these installs get none of them.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  run(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: workbenchDir, env: clean });
+  run(npm, ['rebuild', 'node'], { cwd: workbenchDir, env: clean });
   if (!existsSync(node24)) throw new SetupError(`the node package did not install its binary (${node24})`);
-  const env = { ...process.env, PATH: path.dirname(node24) + path.delimiter + process.env.PATH };
+  const env = { ...clean, PATH: path.dirname(node24) + path.delimiter + process.env.PATH };
   run(npm, ['rebuild', 'code-server'], { cwd: workbenchDir, env });
   if (!existsSync(codeServer)) throw new SetupError(`code-server did not install (${codeServer})`);
   writeFileSync(stamp, want);
