@@ -28,6 +28,12 @@ import { DataBreakpoints } from './dataBreakpoints';
 export { LAUNCH_ATTRIBUTES } from './launch';
 export type { LaunchArguments } from './launch';
 
+/** What decides whether a breakpoint stops: its condition, hit count and log message, and the hits so far. */
+interface BreakpointConditions { condition?: string; hitCondition?: string; logMessage?: string; hits: number }
+
+/** A string attribute of a breakpoint, if it has text. */
+const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+
 /** A source breakpoint as the client set it, and where it resolved. */
 interface SourceBreakpoint {
   id: number;
@@ -115,8 +121,9 @@ const FIRST_HANDLE = 10_000;
 export class VmscopeSession extends LoggingDebugSession {
   private engine: Engine | undefined;
   /** Breakpoints as the client set them (kept until the engine exists: they arrive before configurationDone). */
-  private instructionBps: { id: number; va: bigint; reported?: boolean }[] = [];
+  private instructionBps: ({ id: number; va: bigint; reported?: boolean } & BreakpointConditions)[] = [];
   private functionNames: string[] = [];
+  private functionConds: BreakpointConditions[] = [];
   private functionIds: number[] = [];
   private functionReported: (boolean | undefined)[] = [];
   private exitFilter = 0;
@@ -357,42 +364,47 @@ export class VmscopeSession extends LoggingDebugSession {
    */
   private breakpointHit(h: Hart, pc: bigint): boolean {
     const e = this.engine!;
-    let stop = this.instructionBps.some((b) => b.va === pc) || this.functionNames.some((n) => e.board.symbolAddress(n) === pc);
+    let stop = false;
+    for (const bp of this.instructionBps) if (bp.va === pc && this.conditionsSay(h, bp)) stop = true;
+    this.functionNames.forEach((n, i) => { if (e.board.symbolAddress(n) === pc && this.conditionsSay(h, this.functionConds[i])) stop = true; });
     for (const bps of this.sourceBps.values()) {
-      for (const bp of bps) {
-        if (!bp.addresses.includes(pc)) continue;
-        if (bp.condition !== undefined) {
-          const v = this.evaluate(h, 0, bp.condition);
-          if (typeof v === 'string') {
-            this.sendEvent(new OutputEvent(`vmscope: breakpoint condition "${bp.condition}": ${v}\n`, 'console'));
-            stop = true;
-            continue;
-          }
-          if (v.value === 0n) continue;
-        }
-        bp.hits++;
-        const hc = bp.hitCondition !== undefined ? parseHitCondition(bp.hitCondition) : undefined;
-        if (hc !== undefined && !hc(bp.hits)) continue;
-        if (bp.logMessage !== undefined) {
-          this.resetStopState();
-          const text = bp.logMessage.replace(/\{([^{}]+)\}/g, (_, x: string) => {
-            const v = this.evaluate(h, 0, x);
-            return typeof v === 'string' ? `<${v}>` : v.text;
-          });
-          const ev: DebugProtocol.OutputEvent = new OutputEvent(text + '\n', 'console');
-          const top = this.stackOf(h)[0];
-          if (top?.source !== undefined) {
-            ev.body.source = new Source(path.basename(top.source.file), top.source.file);
-            ev.body.line = top.source.line;
-          }
-          this.sendEvent(ev);
-          continue;
-        }
-        stop = true;
-      }
+      for (const bp of bps) if (bp.addresses.includes(pc) && this.conditionsSay(h, bp)) stop = true;
     }
     this.resetStopState();
     return stop;
+  }
+
+  /**
+   * Whether a breakpoint reached by hart h stops: its condition holds (a condition that cannot be evaluated stops and
+   * says why), then its hit count (hits are counted when the condition holds) — and a logpoint prints its message
+   * instead of stopping.
+   */
+  private conditionsSay(h: Hart, bp: BreakpointConditions): boolean {
+    if (bp.condition !== undefined) {
+      const v = this.evaluate(h, 0, bp.condition);
+      if (typeof v === 'string') {
+        this.sendEvent(new OutputEvent(`vmscope: breakpoint condition "${bp.condition}": ${v}\n`, 'console'));
+        return true;
+      }
+      if (v.value === 0n) return false;
+    }
+    bp.hits++;
+    const hc = bp.hitCondition !== undefined ? parseHitCondition(bp.hitCondition) : undefined;
+    if (hc !== undefined && !hc(bp.hits)) return false;
+    if (bp.logMessage === undefined) return true;
+    this.resetStopState();
+    const text = bp.logMessage.replace(/\{([^{}]+)\}/g, (_, x: string) => {
+      const v = this.evaluate(h, 0, x);
+      return typeof v === 'string' ? `<${v}>` : v.text;
+    });
+    const ev: DebugProtocol.OutputEvent = new OutputEvent(text + '\n', 'console');
+    const top = this.stackOf(h)[0];
+    if (top?.source !== undefined) {
+      ev.body.source = new Source(path.basename(top.source.file), top.source.file);
+      ev.body.line = top.source.line;
+    }
+    this.sendEvent(ev);
+    return false;
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse,
@@ -406,7 +418,9 @@ export class VmscopeSession extends LoggingDebugSession {
       const va = a === undefined ? undefined : a + BigInt(Number.isInteger(b.offset) ? b.offset! : 0);
       if (va === undefined || (va & 1n) !== 0n) { bps.push({ verified: false, message: 'not an instruction address' }); continue; }
       // It stops on any instruction fetched at this virtual address, mapped now or later; verified once it is mapped.
-      const bp = { id: old.find((o) => o.va === va)?.id ?? this.nextBreakpointId++, va, reported: undefined as boolean | undefined };
+      const same = old.find((o) => o.va === va && o.condition === str(b.condition) && o.hitCondition === str(b.hitCondition));
+      const bp = { id: same?.id ?? this.nextBreakpointId++, va, reported: undefined as boolean | undefined,
+        condition: str(b.condition), hitCondition: str(b.hitCondition), hits: same?.hits ?? 0 };
       this.instructionBps.push(bp);
       const body = this.addressBody(bp.id, va);
       bp.reported = body.verified;
@@ -421,7 +435,13 @@ export class VmscopeSession extends LoggingDebugSession {
     args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     const list = Array.isArray(args?.breakpoints) ? args.breakpoints : [];
     const oldNames = this.functionNames, oldIds = this.functionIds;
+    const oldConds = this.functionConds;
     this.functionNames = list.map((b) => String(b?.name ?? ''));
+    this.functionConds = list.map((b, i) => {
+      const k = oldNames.indexOf(this.functionNames[i]);
+      const same = k >= 0 && oldConds[k].condition === str(b?.condition) && oldConds[k].hitCondition === str(b?.hitCondition);
+      return { condition: str(b?.condition), hitCondition: str(b?.hitCondition), hits: same ? oldConds[k].hits : 0 };
+    });
     this.functionIds = this.functionNames.map((n) => (oldNames.includes(n) ? oldIds[oldNames.indexOf(n)] : this.nextBreakpointId++));
     const bodies = this.functionNames.map((_, i) => this.functionBody(i));
     this.functionReported = bodies.map((b) => b.verified);

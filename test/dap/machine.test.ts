@@ -195,6 +195,51 @@ describe('debug adapter: IOMMU, memory and register writes, console commands, VM
     assert.equal(now.mirror!.pte, '0x' + pte.toString(16));
   });
 
+  it('instruction and function breakpoints take conditions and hit counts', async () => {
+    // Runs the minikernel to the `stops`-th stop; schedule()'s address comes from the function breakpoint's answer.
+    const runTo = async (bps: DebugProtocol.InstructionBreakpoint[], fns: DebugProtocol.FunctionBreakpoint[], stops: number) => {
+      await dc.stop();
+      dc = new DebugClient('node', adapter, 'vmscope');
+      await dc.start();
+      let resolved = '';
+      await Promise.all([
+        dc.waitForEvent('initialized').then(async () => {
+          const f = await dc.setFunctionBreakpointsRequest({ breakpoints: fns });
+          resolved = f.body.breakpoints[0]?.instructionReference ?? '';
+          await dc.send('setInstructionBreakpoints', { breakpoints: bps });
+          await dc.configurationDoneRequest();
+        }),
+        dc.launch({ kernel: minikernel, bios: 'builtin' }),
+      ]);
+      let last: DebugProtocol.StoppedEvent | undefined;
+      for (let i = 0; i < stops; i++) {
+        const ev = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+        if (i > 0) await dc.continueRequest({ threadId: 1 });
+        last = await ev;
+      }
+      return { resolved, last: last!, instret: await evaluate('minstret') };
+    };
+    const plain = await runTo([], [{ name: 'schedule' }], 3);
+    const third = await runTo([], [{ name: 'schedule', hitCondition: '3' }], 1);
+    assert.equal(third.instret, plain.instret, 'hit count 3: the stop is the third arrival');
+    const byAddress = await runTo([{ instructionReference: plain.resolved, hitCondition: '>= 3' }], [], 1);
+    assert.equal(byAddress.instret, plain.instret);
+    const conditional = await runTo([{ instructionReference: plain.resolved, condition: 'minstret >= ' + third.instret }], [], 1);
+    assert.equal(conditional.instret, plain.instret, 'the first arrival where the condition holds');
+    // A condition that never holds: the guest runs to its end.
+    await dc.stop();
+    dc = new DebugClient('node', adapter, 'vmscope');
+    await dc.start();
+    await Promise.all([
+      dc.waitForEvent('initialized').then(async () => {
+        await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'schedule', condition: 'hart == 7' }] });
+        await dc.configurationDoneRequest();
+      }),
+      dc.launch({ kernel: minikernel, bios: 'builtin' }),
+      dc.waitForEvent('exited', 60_000),
+    ]);
+  });
+
   it('breakpoint conditions can scope by VM; restart runs the same configuration again', async () => {
     await Promise.all([
       dc.waitForEvent('initialized').then(async () => {
