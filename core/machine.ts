@@ -33,9 +33,10 @@ export interface TraceSink {
 export interface RunResult {
   /** exit: the guest finished; limit: maxInsns ran; halted: every hart waits with no wake-up possible;
    *  stopped: requestStop() was called (pause, reset request). */
-  reason: 'exit' | 'limit' | 'halted' | 'stopped' | 'breakpoint' | 'exit-stop' | 'entry-stop' | 'watchpoint';
+  reason: 'exit' | 'limit' | 'halted' | 'stopped' | 'breakpoint' | 'exit-stop' | 'entry-stop' | 'watchpoint' | 'trap-stop';
   /** 'breakpoint': the hart that reached one (its pc is the breakpoint's address); 'exit-stop': the hart that took
-   *  the VM exit asked for (see setExitStop); 'watchpoint': the hart whose access hit one (see setWatchpoints). */
+   *  the VM exit asked for (see setExitStop); 'watchpoint': the hart whose access hit one (see setWatchpoints);
+   *  'trap-stop': the hart that took a trap asked for (see setTrapStop; its lastTrap describes it). */
   hart?: number;
   exitCode?: number;
 }
@@ -87,6 +88,7 @@ export class Machine {
   private exitHit = -1;
   private entryHit = -1;
   private watchHit = -1;
+  private trapHit = -1;
   /** The debugger's data watchpoints (see setWatchpoints). */
   private readonly watch: DataWatch;
   /** A round interrupted by a stop: the hart to continue with, its slots left, and the round's quantum. */
@@ -353,19 +355,41 @@ export class Machine {
   setTrace(sink: TraceSink | null): void {
     this.trace = sink;
     const host = this.hartHost;
-    host.onTrap = sink?.trap ? (h) => {
-      const t = h.lastTrap;
-      sink.trap!(h.id, {
-        cause: BigInt(t.cause) | (t.interrupt ? 1n << 63n : 0n), interrupt: t.interrupt,
-        tval: toBig(t.tvalLo, t.tvalHi), epc: toBig(t.epcLo, t.epcHi), fromPriv: t.fromPriv, toPriv: t.toPriv,
-      });
-    } : null;
+    this.updateTrapHook();
     host.onWalk = sink?.mmu ? (h, lo, hi, access, ok, pa, level, fault) => {
       sink.mmu!(h.id, {
         va: toBig(lo, hi), access: ACCESS_NAMES[access],
         pa: ok ? BigInt(pa) : undefined, fault: ok ? undefined : WALK_FAULTS[fault], level: ok ? level : undefined,
       });
     } : null;
+  }
+
+  /**
+   * Makes run() return 'trap-stop' when a hart takes a trap that `test` picks (by cause code and whether it is an
+   * interrupt), before the handler's first instruction (a trap into HS-mode that the built-in VMM handles natively
+   * stops after it); null: never. The hart's lastTrap says which trap it was.
+   */
+  setTrapStop(test: ((cause: number, interrupt: boolean) => boolean) | null): void {
+    this.trapStop = test;
+    this.updateTrapHook();
+  }
+
+  private trapStop: ((cause: number, interrupt: boolean) => boolean) | null = null;
+  private trapPending = false;
+
+  /** The harts' trap hook: only when a trace or a trap stop wants it (each trap then pays for the call). */
+  private updateTrapHook(): void {
+    const sink = this.trace?.trap !== undefined ? this.trace : null, stop = this.trapStop;
+    this.hartHost.onTrap = sink === null && stop === null ? null : (h) => {
+      const t = h.lastTrap;
+      if (sink !== null) {
+        sink.trap!(h.id, {
+          cause: BigInt(t.cause) | (t.interrupt ? 1n << 63n : 0n), interrupt: t.interrupt,
+          tval: toBig(t.tvalLo, t.tvalHi), epc: toBig(t.epcLo, t.epcHi), fromPriv: t.fromPriv, toPriv: t.toPriv,
+        });
+      }
+      if (stop !== null && stop(t.cause, t.interrupt)) { h.debugStop = true; this.trapPending = true; }
+    };
   }
 
   addPollHook(everyInsns: number, fn: () => void): void {
@@ -383,8 +407,9 @@ export class Machine {
     while (this.exitCode === undefined) {
       if (this.stopFlag) {
         this.stopFlag = false;
-        const hit = this.breakpointHit, exit = this.exitHit, entry = this.entryHit, watch = this.watchHit;
-        this.breakpointHit = -1; this.exitHit = -1; this.entryHit = -1; this.watchHit = -1;
+        const hit = this.breakpointHit, exit = this.exitHit, entry = this.entryHit, watch = this.watchHit, trap = this.trapHit;
+        this.breakpointHit = -1; this.exitHit = -1; this.entryHit = -1; this.watchHit = -1; this.trapHit = -1;
+        if (trap >= 0) return { reason: 'trap-stop', hart: trap };
         if (entry >= 0) return { reason: 'entry-stop', hart: entry };
         if (exit >= 0) return { reason: 'exit-stop', hart: exit };
         if (watch >= 0) return { reason: 'watchpoint', hart: watch };
@@ -420,11 +445,11 @@ export class Machine {
         // run()'s budget may end inside a turn: the round resumes from there on the next call
         const end = Math.min(q, done + (stopAt - this.executed));
         while (done < end && this.exitCode === undefined && !this.stopFlag) {
-          if (h.irqCheck) {
-            h.irqCheck = false; this.updateTimers(); h.checkInterrupts();
-            if (this.stopFlag) break;                  // a stop asked for by the interrupt's trap (a trap filter)
-          }
-          if (insnTrace !== null) {
+          if (h.irqCheck) { h.irqCheck = false; this.updateTimers(); h.checkInterrupts(); }
+          // (an interrupt just taken may have asked for a stop before its handler's first instruction)
+          if (h.debugStop) {
+            // stop below without running an instruction
+          } else if (insnTrace !== null) {
             const w = peekInsn(h);
             insnTrace.insn!(h.id, h.getPc(), w, (w & 3) === 3 ? 4 : 2, h.priv);
             done += execute(h, 1, cc);
@@ -441,6 +466,11 @@ export class Machine {
               // a watched access completed: the instruction has retired and the hart's pc is the next one
               this.watch.pending = false;
               this.watchHit = h.id;
+            } else if (this.trapPending) {
+              // a trap asked for: the hart is at its handler's first instruction (or, with the built-in VMM, past it)
+              this.trapPending = false;
+              this.exitPending = false;
+              this.trapHit = h.id;
             } else if (this.entryPending) {
               this.entryPending = false;
               this.exitPending = false;

@@ -2,7 +2,7 @@
 // sends them, and the Debug Console's commands (`translate ADDR`, `info tlb|mmu|exits|iommu|vms`). Nothing here
 // changes machine state.
 
-import { EXIT_HANDLING_NAMES, EXIT_REASON_IDS, type ExitRecord, type Hart } from '../core';
+import { DDT_MODE_NAMES, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, type ExitRecord, type Hart, pagingModeName } from '../core';
 import type { Engine } from './engine';
 import type { ExitsResult, IommuArguments, IommuResult, VmsResult } from './protocol';
 import { parseAddress, pteFlags, translateFor } from './inspect';
@@ -22,13 +22,12 @@ export function exitJson(x: ExitRecord): ExitsResult['exits'][number] {
   };
 }
 
-const DDT_MODES = ['Off', 'Bare', '1LVL', '2LVL', '3LVL'];
 
 /** The vmscope/iommu body, or why the arguments are bad. */
 export function iommuView(e: Engine, q: IommuArguments): IommuResult | string {
   const io = e.board.iommu;
   const body: IommuResult = {
-    mode: DDT_MODES[io.ddtMode] ?? `mode ${io.ddtMode}`,
+    mode: DDT_MODE_NAMES[io.ddtMode] ?? `mode ${io.ddtMode}`,
     capabilities: '0x' + ((BigInt(io.capHi >>> 0) << 32n) | BigInt(io.capLo >>> 0)).toString(16),
     devices: io.deviceContexts().map(plain),
     iotlb: io.iotlbEntries().map(plain),
@@ -97,11 +96,11 @@ export function consoleCommand(e: Engine, h: Hart, text: string): string | undef
       ...(entries.length > 64 ? [`  … ${entries.length - 64} more (vmscope/tlb lists them all)`] : [])].join('\n');
     }
     case 'mmu': {
-      const mode = (n: number) => ({ 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' } as Record<number, string>)[n] ?? String(n);
+      const mode = (n: number, g = false) => pagingModeName(n, g) ?? String(n);
       const s = m.translationStats();
       return [
         `hart ${h.id}: ${h.virt ? 'V=1' : 'V=0'}, satp ${mode(h.satpMode)} root 0x${(h.satpPpn * 4096).toString(16)}, ` +
-          `vsatp ${mode(h.vsatpMode)} root 0x${(h.vsatpPpn * 4096).toString(16)}, hgatp ${mode(h.hgatpMode)}${h.hgatpMode !== 0 ? 'x4' : ''} ` +
+          `vsatp ${mode(h.vsatpMode)} root 0x${(h.vsatpPpn * 4096).toString(16)}, hgatp ${mode(h.hgatpMode, true)} ` +
           `root 0x${(h.hgatpPpn * 4096).toString(16)}`,
         `walks: host ${s.hostWalks} (${s.hostWalkRefs} references), guest ${s.guestWalks} (${s.guestWalkRefs} references); ` +
           `TLB misses host ${s.hostTlbMisses}/${s.hostTlbHits + s.hostTlbMisses}, guest ${s.guestTlbMisses}/${s.guestTlbHits + s.guestTlbMisses}`,

@@ -357,9 +357,11 @@ export class Engine extends EventEmitter {
     const turn = (): void => {
       if (!this.running) { endTemp(); return; }
       const r = m.run(CHUNK);
-      if (this.trapStopPending && r.reason !== 'exit') {
-        this.trapStopPending = false;
-        this.harts[this.stoppedHart].debugStop = false;
+      if (r.reason === 'trap-stop') {
+        const h = this.harts[r.hart ?? 0], t = h.lastTrap;
+        this.lastTrap = { hart: h.id, cause: t.cause, interrupt: t.interrupt, tval: (BigInt(t.tvalHi >>> 0) << 32n) | BigInt(t.tvalLo >>> 0),
+          epc: (BigInt(t.epcHi >>> 0) << 32n) | BigInt(t.epcLo >>> 0), fromPriv: t.fromPriv, toPriv: t.toPriv };
+        this.stoppedHart = h.id;
         this.flush(); endTemp(); this.running = false; this.emit('stopped', 'trap');
         return;
       }
@@ -424,27 +426,15 @@ export class Engine extends EventEmitter {
   /** Trap causes that stop a running machine ('exc:N', 'irq:N'), and the trap that did. */
   private trapFilter = new Set<string>();
   lastTrap: EngineTrap | undefined;
-  private trapStopPending = false;
 
   /**
-   * Sets the trap filters: a trap with one of these causes, taken by any hart in any mode, stops the machine once the
-   * hart is at its handler (with the built-in VMM, a trap into HS-mode is handled at once: the stop is after it).
+   * Sets the trap filters: a trap with one of these causes, taken by any hart in any mode while running (not while
+   * stepping), stops the machine before the handler's first instruction (Machine.setTrapStop).
    */
   setTrapFilter(keys: string[]): void {
     this.trapFilter = new Set(keys);
-    this.board.machine.setTrace(keys.length === 0 ? null : {
-      trap: (hart, info) => {
-        const cause = Number(info.cause & 0xffn);
-        if (!this.running || !this.trapFilter.has(`${info.interrupt ? 'irq' : 'exc'}:${cause}`)) return;
-        this.lastTrap = { hart, cause, interrupt: info.interrupt, tval: info.tval, epc: info.epc, fromPriv: info.fromPriv, toPriv: info.toPriv };
-        this.trapStopPending = true;
-        this.stoppedHart = hart;
-        // Stop before the handler's first instruction: the hart leaves its run loop at once (debugStop), the machine
-        // at the end of that hart's turn (requestStop).
-        this.harts[hart].debugStop = true;
-        this.board.machine.requestStop();
-      },
-    });
+    this.board.machine.setTrapStop(keys.length === 0 ? null
+      : (cause, interrupt) => this.running && this.trapFilter.has(`${interrupt ? 'irq' : 'exc'}:${cause}`));
   }
 
   /** An IOMMU fault (a device's refused DMA): recorded, reported, and a stop when the filter asks for one. */

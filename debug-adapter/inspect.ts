@@ -2,7 +2,7 @@
 // translations with every reference, and page-table pages decoded. Nothing here changes guest state.
 
 import {
-  Access, type GuestTranslation, type Hart, debugTranslate, explainTranslation, translateGuestDebug,
+  Access, type GuestTranslation, type Hart, debugTranslate, explainTranslation, pagingModeName, translateGuestDebug,
 } from '../core';
 import type { PageTablesArguments, PageTablesResult, TranslateResult } from './protocol';
 import type { Engine } from './engine';
@@ -113,7 +113,6 @@ export function translateFor(h: Hart, va: bigint, access: 'fetch' | 'load' | 'st
   };
 }
 
-const MODE_NAMES: Record<number, string> = { 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' };
 const SIZE_NAMES = ['4 KiB', '2 MiB', '1 GiB', '512 GiB', '256 TiB'];
 
 /** PTE flag letters, as `DAGUXWRV` with '-' for clear bits. */
@@ -177,7 +176,7 @@ export function pageTable(e: Engine, h: Hart, q: PageTablesArguments): PageTable
     if (vcpu !== undefined && valid && leaf) mirrorOf(entry, vcpu, va, target, lo);
     entries.push(entry);
   }
-  return { mode: gstage ? MODE_NAMES[mode] + 'x4' : MODE_NAMES[mode], table: '0x' + table.toString(16), level, entries };
+  return { mode: pagingModeName(mode, gstage) ?? `reserved (${mode})`, table: '0x' + table.toString(16), level, entries };
 }
 
 /**

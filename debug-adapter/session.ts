@@ -11,7 +11,7 @@ import {
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Access, type CsrField, EXC_NAMES, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, IRQ_NAMES, csrInfo, PRIV_NAMES, csrName, type ValueView, debugReadCsr,
+  Access, type CsrField, EXC_NAMES, FREG_NAMES, XREG_NAMES, pagingModeName, EXIT_HANDLING_NAMES, EXIT_REASON_IDS, EXIT_REASON_NAMES, type Hart, IRQ_NAMES, csrInfo, PRIV_NAMES, csrName, type ValueView, debugReadCsr,
   debugTranslate, debugWriteCsr, disassemble, viewVariable,
 } from '../core';
 import type {
@@ -50,8 +50,6 @@ interface SourceBreakpoint {
   reported?: boolean;
 }
 
-const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7',
-  's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
 /** The CSRs the CSR scope lists, grouped as a kernel or hypervisor developer reads them. */
 const CSRS = [0x300, 0x301, 0x302, 0x303, 0x304, 0x305, 0x340, 0x341, 0x342, 0x343, 0x344, 0x34a, 0x34b, 0x30a,
   0x100, 0x104, 0x105, 0x140, 0x141, 0x142, 0x143, 0x144, 0x180, 0x14d,
@@ -62,8 +60,6 @@ const regsRef = (hart: number) => 1 + 2 * hart, csrsRef = (hart: number) => 2 + 
 const FP_REF_BASE = 9_000;
 const fpRef = (hart: number) => FP_REF_BASE + hart;
 const fpHartOf = (ref: number) => (ref >= FP_REF_BASE && ref < FP_REF_BASE + 8 ? ref - FP_REF_BASE : undefined);
-const FP_ABI = ['ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
-  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11'];
 const ROUNDING = ['RNE', 'RTZ', 'RDN', 'RUP', 'RMM', '5?', '6?', 'DYN'];
 
 /** An FP register: its bits, and the value as a double — or as a float when NaN-boxed (upper 32 bits all ones). */
@@ -87,7 +83,7 @@ function fieldView(num: number, f: CsrField, v: bigint): ValueView {
   let text = width > 8n ? '0x' + x.toString(16) : x.toString();
   const n = Number(x);
   if (f.name === 'MODE' && (num === 0x180 || num === 0x280 || num === 0x680)) {
-    text += ` (${({ 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' } as Record<number, string>)[n] ?? 'reserved'}${num === 0x680 && n !== 0 ? 'x4' : ''})`;
+    text += ` (${pagingModeName(n, num === 0x680) ?? 'reserved'})`;
   } else if (f.name === 'PPN') text += ` (root at 0x${(x * 4096n).toString(16)})`;
   else if (f.name === 'MPP') text += ` (${['U', 'S', 'reserved', 'M'][n]})`;
   else if (f.name === 'SPP') text += ` (${['U', 'S'][n]})`;
@@ -107,11 +103,10 @@ const TRAP_FILTERS = [
   ...Object.entries(IRQ_NAMES).map(([n, name]) => ({ filter: `trap:irq:${n}`, label: `Trap: ${name} (interrupt ${n})`, default: false })),
 ];
 
-const MODE_NAMES = ['U', 'S', '?', 'M'];
 /** A trap in words: `Trap: load page fault (13) on hart 0 from U to S at pc 0x…, tval 0x…`. */
 function trapText(t: EngineTrap): string {
   const name = (t.interrupt ? IRQ_NAMES : EXC_NAMES)[t.cause] ?? `cause ${t.cause}`;
-  const mode = (p: number) => MODE_NAMES[p] ?? String(p);
+  const mode = (p: number) => PRIV_NAMES[p] ?? String(p);
   return `Trap: ${name} (${t.interrupt ? 'interrupt ' : ''}${t.cause}) on hart ${t.hart} from ${mode(t.fromPriv)} to ${mode(t.toPriv)} ` +
     `at pc 0x${t.epc.toString(16)}${t.interrupt ? '' : `, tval 0x${t.tval.toString(16)}`}`;
 }
@@ -122,10 +117,7 @@ export class VmscopeSession extends LoggingDebugSession {
   private engine: Engine | undefined;
   /** Breakpoints as the client set them (kept until the engine exists: they arrive before configurationDone). */
   private instructionBps: ({ id: number; va: bigint; reported?: boolean } & BreakpointConditions)[] = [];
-  private functionNames: string[] = [];
-  private functionConds: BreakpointConditions[] = [];
-  private functionIds: number[] = [];
-  private functionReported: (boolean | undefined)[] = [];
+  private functionBps: ({ id: number; name: string; reported?: boolean } & BreakpointConditions)[] = [];
   private exitFilter = 0;
   private iommuFilter = false;
   private trapFilters: string[] = [];
@@ -333,8 +325,8 @@ export class VmscopeSession extends LoggingDebugSession {
       : { id, verified: false, instructionReference: ref, message: 'not mapped yet: set, and verified once its code is mapped' };
   }
 
-  private functionBody(i: number): DebugProtocol.Breakpoint {
-    const id = this.functionIds[i], name = this.functionNames[i];
+  private functionBody(bp: { id: number; name: string }): DebugProtocol.Breakpoint {
+    const { id, name } = bp;
     if (this.engine === undefined) return { id, verified: false, message: 'resolved when the program is loaded' };
     const va = this.engine.board.symbolAddress(name);
     return va === undefined ? { id, verified: false, message: `no function '${name}' in the loaded symbols` } : this.addressBody(id, va);
@@ -342,20 +334,12 @@ export class VmscopeSession extends LoggingDebugSession {
 
   /** At a stop: breakpoints whose code got mapped (or unmapped) since they were last reported get a `breakpoint` event. */
   private refreshVerified(): void {
-    for (const bps of this.sourceBps.values()) {
-      for (const bp of bps) {
-        const body = this.breakpointBody(bp);
-        if (body.verified !== bp.reported) { bp.reported = body.verified; this.sendEvent(new BreakpointEvent('changed', body)); }
-      }
-    }
-    for (const bp of this.instructionBps) {
-      const body = this.addressBody(bp.id, bp.va);
+    const report = (bp: { reported?: boolean }, body: DebugProtocol.Breakpoint) => {
       if (body.verified !== bp.reported) { bp.reported = body.verified; this.sendEvent(new BreakpointEvent('changed', body)); }
-    }
-    this.functionNames.forEach((_, i) => {
-      const body = this.functionBody(i);
-      if (body.verified !== this.functionReported[i]) { this.functionReported[i] = body.verified; this.sendEvent(new BreakpointEvent('changed', body)); }
-    });
+    };
+    for (const bps of this.sourceBps.values()) for (const bp of bps) report(bp, this.breakpointBody(bp));
+    for (const bp of this.instructionBps) report(bp, this.addressBody(bp.id, bp.va));
+    for (const bp of this.functionBps) report(bp, this.functionBody(bp));
   }
 
   /**
@@ -366,7 +350,7 @@ export class VmscopeSession extends LoggingDebugSession {
     const e = this.engine!;
     let stop = false;
     for (const bp of this.instructionBps) if (bp.va === pc && this.conditionsSay(h, bp)) stop = true;
-    this.functionNames.forEach((n, i) => { if (e.board.symbolAddress(n) === pc && this.conditionsSay(h, this.functionConds[i])) stop = true; });
+    for (const bp of this.functionBps) if (e.board.symbolAddress(bp.name) === pc && this.conditionsSay(h, bp)) stop = true;
     for (const bps of this.sourceBps.values()) {
       for (const bp of bps) if (bp.addresses.includes(pc) && this.conditionsSay(h, bp)) stop = true;
     }
@@ -434,18 +418,14 @@ export class VmscopeSession extends LoggingDebugSession {
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse,
     args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     const list = Array.isArray(args?.breakpoints) ? args.breakpoints : [];
-    const oldNames = this.functionNames, oldIds = this.functionIds;
-    const oldConds = this.functionConds;
-    this.functionNames = list.map((b) => String(b?.name ?? ''));
-    this.functionConds = list.map((b, i) => {
-      const k = oldNames.indexOf(this.functionNames[i]);
-      const same = k >= 0 && oldConds[k].condition === str(b?.condition) && oldConds[k].hitCondition === str(b?.hitCondition);
-      return { condition: str(b?.condition), hitCondition: str(b?.hitCondition), hits: same ? oldConds[k].hits : 0 };
+    const old = this.functionBps;
+    this.functionBps = list.map((b) => {
+      const name = String(b?.name ?? ''), condition = str(b?.condition), hitCondition = str(b?.hitCondition);
+      const same = old.find((o) => o.name === name);
+      const kept = same !== undefined && same.condition === condition && same.hitCondition === hitCondition;
+      return { id: same?.id ?? this.nextBreakpointId++, name, condition, hitCondition, hits: kept ? same.hits : 0 };
     });
-    this.functionIds = this.functionNames.map((n) => (oldNames.includes(n) ? oldIds[oldNames.indexOf(n)] : this.nextBreakpointId++));
-    const bodies = this.functionNames.map((_, i) => this.functionBody(i));
-    this.functionReported = bodies.map((b) => b.verified);
-    response.body = { breakpoints: bodies };
+    response.body = { breakpoints: this.functionBps.map((bp) => { const b = this.functionBody(bp); bp.reported = b.verified; return b; }) };
     this.applyBreakpoints();
     this.sendResponse(response);
   }
@@ -505,7 +485,7 @@ export class VmscopeSession extends LoggingDebugSession {
     const e = this.engine;
     if (e === undefined) return;
     const fns: bigint[] = [];
-    for (const n of this.functionNames) { const va = e.board.symbolAddress(n); if (va !== undefined) fns.push(va); }
+    for (const bp of this.functionBps) { const va = e.board.symbolAddress(bp.name); if (va !== undefined) fns.push(va); }
     const lines: bigint[] = [];
     for (const bps of this.sourceBps.values()) for (const bp of bps) lines.push(...bp.addresses);
     e.setBreakpoints([...new Set([...this.instructionBps.map((b) => b.va), ...fns, ...lines])]);
@@ -645,12 +625,12 @@ export class VmscopeSession extends LoggingDebugSession {
     if (h === undefined) { this.sendErrorResponse(response, 1003, `no variables ${args.variablesReference}`); return; }
     const vars: DebugProtocol.Variable[] = [];
     if (fpHart !== undefined) {
-      for (let i = 0; i < 32; i++) vars.push({ name: `${FP_ABI[i]} (f${i})`, value: fpText(h.getF(i)), variablesReference: 0 });
+      for (let i = 0; i < 32; i++) vars.push({ name: `${FREG_NAMES[i]} (f${i})`, value: fpText(h.getF(i)), variablesReference: 0 });
       const fcsr = debugReadCsr(h, 0x003) ?? 0n;
       vars.push({ name: 'fcsr', value: `0x${fcsr.toString(16)} (frm ${ROUNDING[Number(fcsr >> 5n) & 7]}, fflags ${fflagsText(Number(fcsr & 31n))})`, variablesReference: 0 });
     } else if ((args.variablesReference - 1) % 2 === 0) {
       vars.push({ name: 'pc', value: hex(h.getPc()), variablesReference: 0, memoryReference: '0x' + h.getPc().toString(16) });
-      for (let i = 1; i < 32; i++) vars.push({ name: `${ABI[i]} (x${i})`, value: hex(h.getX(i)), variablesReference: 0 });
+      for (let i = 1; i < 32; i++) vars.push({ name: `${XREG_NAMES[i]} (x${i})`, value: hex(h.getX(i)), variablesReference: 0 });
       vars.push({ name: 'privilege', value: `${h.virt ? 'V' : ''}${PRIV_NAMES[h.priv]}`, variablesReference: 0 });
     } else {
       // Each CSR with known fields expands to them, decoded.
@@ -808,12 +788,12 @@ export class VmscopeSession extends LoggingDebugSession {
     const ident = (name: string): bigint | undefined => {
       if (frameIndex === 0 || frame === undefined) {
         if (name === 'pc') return h.getPc();
-        const x = name === 'fp' ? 8 : ABI.indexOf(name), xn = /^x(\d+)$/.exec(name);
+        const x = name === 'fp' ? 8 : XREG_NAMES.indexOf(name), xn = /^x(\d+)$/.exec(name);
         if (x >= 0) return h.getX(x);
         if (xn !== null && Number(xn[1]) < 32) return h.getX(Number(xn[1]));
       } else {
         if (name === 'pc') return frame.pc;
-        const x = name === 'fp' ? 8 : ABI.indexOf(name), xn = /^x(\d+)$/.exec(name);
+        const x = name === 'fp' ? 8 : XREG_NAMES.indexOf(name), xn = /^x(\d+)$/.exec(name);
         const n = x >= 0 ? x : xn !== null && Number(xn[1]) < 32 ? Number(xn[1]) : -1;
         if (n >= 0) return frame.regs[n];
       }
@@ -844,7 +824,7 @@ export class VmscopeSession extends LoggingDebugSession {
     const value = evaluateExpression(text, ident, (a, size) => e.readValue(h, a, size), readIn);
     if (typeof value === 'string') return value;
     const single = /^[A-Za-z_]\w*$/.test(text);
-    const isRegister = single && (text === 'pc' || ABI.includes(text) || /^x\d+$/.test(text) || csrByName().has(text));
+    const isRegister = single && (text === 'pc' || XREG_NAMES.includes(text) || /^x\d+$/.test(text) || csrByName().has(text));
     let out = isRegister ? '0x' + value.toString(16) : BigInt.asIntN(64, value).toString();
     if (single && !isRegister) { locals ??= this.localsOf(h, frame); out = locals.find((v) => v.name === text)?.value ?? out; }
     return { value, text: out };
@@ -1028,7 +1008,7 @@ export class VmscopeSession extends LoggingDebugSession {
     if (typeof v === 'string') { this.sendErrorResponse(response, 1009, `setVariable: '${args.value}': ${v}`); return; }
     const name = String(args.name ?? '').replace(/ \(x\d+\)$/, '');
     if ((ref - 1) % 2 === 0) {
-      const x = name === 'fp' ? 8 : ABI.indexOf(name);
+      const x = name === 'fp' ? 8 : XREG_NAMES.indexOf(name);
       if (name === 'pc') h.setPc(v.value & ~1n);
       else if (x > 0) h.setX(x, v.value);
       else { this.sendErrorResponse(response, 1009, `setVariable: '${name}' cannot be set (x1..x31, pc)`); return; }
@@ -1046,7 +1026,7 @@ export class VmscopeSession extends LoggingDebugSession {
   /** An FP register: a decimal number (`1.5`, `-2e-3`: a double) or any expression (the raw 64 bits). */
   private setFpRegister(response: DebugProtocol.SetVariableResponse, hart: number, name: string, value: string): void {
     const h = this.engine?.harts[hart];
-    const i = FP_ABI.indexOf(name.replace(/ \(f\d+\)$/, ''));
+    const i = FREG_NAMES.indexOf(name.replace(/ \(f\d+\)$/, ''));
     if (h === undefined || i < 0) { this.sendErrorResponse(response, 1009, `setVariable: '${name}' is not an FP register`); return; }
     let bits: bigint;
     if (/^[-+]?(\d+\.\d*|\.\d+|\d+e[-+]?\d+|\d+\.\d*e[-+]?\d+|inf|nan)$/i.test(value.trim())) {

@@ -1,6 +1,8 @@
 // Register names of RV64GC: x0-x31 and f0-f31 with their ABI names and calling-convention roles
 // (RISC-V psABI, "Integer Register Convention" and "Floating-point Register Convention").
 
+import { FREG_NAMES, XREG_NAMES } from '../core/isa/disasm';
+
 /** One architectural register as the assembler knows it. */
 export interface RegisterInfo {
   /** 'x' integer or 'f' floating-point register file. */
@@ -15,14 +17,7 @@ export interface RegisterInfo {
   saver: 'callee' | 'caller' | '';
 }
 
-const X_ABI = [
-  'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
-  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6',
-];
-const F_ABI = [
-  'ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
-  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
-];
+const X_ABI = XREG_NAMES, F_ABI = FREG_NAMES;
 
 function xRole(n: number): [string, RegisterInfo['saver']] {
   if (n === 0) return ['hard-wired zero', ''];

@@ -12,31 +12,14 @@ const entries = {
 
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(src)));
 
-await esbuild.build({
-  entryPoints,
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  external: ['vscode'],
-  logLevel: 'warning',
-});
+/** Options every bundle shares: Node 20, CommonJS, source maps, `vscode` from the extension host. */
+const common = { outdir: 'dist', bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+
+await esbuild.build({ ...common, entryPoints, external: ['vscode'] });
 if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
 
 // The extension tests run inside a VS Code extension host (scripts/test-workbench.mjs, scripts/test-electron.mjs):
 // vscode comes from the host, mocha from node_modules.
 if (existsSync('test/extension/suite/index.ts')) {
-  await esbuild.build({
-    entryPoints: { 'test/extension/index': 'test/extension/suite/index.ts' },
-    outdir: 'dist',
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    external: ['vscode', 'mocha'],
-    logLevel: 'warning',
-  });
+  await esbuild.build({ ...common, entryPoints: { 'test/extension/index': 'test/extension/suite/index.ts' }, external: ['vscode', 'mocha'] });
 }

@@ -3,6 +3,7 @@
 // command queue. Used by the built-in VMM and by tests.
 
 import { BusStatus, type Bus } from '../devices/bus';
+import type { IommuFault } from './iommu';
 import { CAUSE_NAMES, CQCSR_CIE, CQCSR_CQEN, CQCSR_CQON, CQCSR_STOP, FQCSR_FIE, FQCSR_FQEN, FQCSR_FQON, Reg, field64 } from './registers';
 
 /** Device context settings (extended format). PPNs are page numbers; addresses in DC fields are as the spec says
@@ -32,18 +33,8 @@ export interface ProcessContextConfig {
   sum?: boolean;
 }
 
-/** A fault record read back from the fault queue. */
-export interface FaultRecord {
-  cause: number;
-  causeName: string;
-  ttyp: number;
-  deviceId: number;
-  /** -1 when PV = 0. */
-  processId: number;
-  supervisor: boolean;
-  iotval: number;
-  iotval2: number;
-}
+/** A fault record read back from the fault queue: the fields the IOMMU reports (IommuFault) that the record holds. */
+export type FaultRecord = Pick<IommuFault, 'cause' | 'causeName' | 'ttyp' | 'deviceId' | 'processId' | 'supervisor' | 'iotval' | 'iotval2'>;
 
 const S_MODE = { bare: 0, sv39: 8, sv48: 9 } as const;
 const G_MODE = { bare: 0, sv39x4: 8, sv48x4: 9 } as const;
@@ -127,20 +118,18 @@ export class IommuDriver {
     const widths = [6, 15, 24];
     if (deviceId < 0 || deviceId >= 2 ** widths[this.levels - 1]) throw new RangeError(`device_id ${deviceId} is too wide for this DDT`);
     let table = this.ddtRoot;
-    for (let i = this.levels - 1; i > 0; i--) {
-      const idx = i === 2 ? (deviceId >>> 15) & 0x1ff : (deviceId >>> 6) & 0x1ff;
-      const pa = table + idx * 8;
-      const [l, h] = this.readWords(pa);
-      if ((l & 1) === 0) {
-        const page = this.allocPage();
-        const e = (page / 4096) * 1024 + 1;
-        this.write64(pa, lo(e), hi(e));
-        table = page;
-      } else {
-        table = field64(l, h, 53, 10) * 4096;
-      }
-    }
+    for (let i = this.levels - 1; i > 0; i--) table = this.nextLevel(table + (i === 2 ? (deviceId >>> 15) & 0x1ff : (deviceId >>> 6) & 0x1ff) * 8);
     return table + (deviceId & 0x3f) * 64;
+  }
+
+  /** The directory page a non-leaf DDT/PDT entry at pa names, allocating and linking one if it is not valid yet. */
+  private nextLevel(pa: number): number {
+    const [l, h] = this.readWords(pa);
+    if ((l & 1) !== 0) return field64(l, h, 53, 10) * 4096;
+    const page = this.allocPage();
+    const e = (page / 4096) * 1024 + 1;
+    this.write64(pa, lo(e), hi(e));
+    return page;
   }
 
   /** Writes deviceId's DC (tc last, so the IOMMU never sees a half-written valid DC) and invalidates what the old
@@ -208,17 +197,7 @@ export class IommuDriver {
     const mode = dc[7] >>> 28;
     if (mode < 1 || mode > 3) throw new Error(`pdtp.MODE ${mode} has no directory`);
     let table = field64(dc[6], dc[7], 43, 0) * 4096;
-    for (let i = mode - 1; i > 0; i--) {
-      const idx = i === 2 ? (processId >>> 17) & 7 : (processId >>> 8) & 0x1ff;
-      const pa = table + idx * 8;
-      const [l, h] = this.readWords(pa);
-      if ((l & 1) === 0) {
-        const page = this.allocPage();
-        const e = (page / 4096) * 1024 + 1;
-        this.write64(pa, lo(e), hi(e));
-        table = page;
-      } else table = field64(l, h, 53, 10) * 4096;
-    }
+    for (let i = mode - 1; i > 0; i--) table = this.nextLevel(table + (i === 2 ? (processId >>> 17) & 7 : (processId >>> 8) & 0x1ff) * 8);
     const pa = table + (processId & 0xff) * 16;
     const [oldTa] = this.readWords(pa);
     const ta = 1 | (cfg.ens ? 2 : 0) | (cfg.sum ? 4 : 0) | (cfg.pscid << 12);

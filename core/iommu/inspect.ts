@@ -2,7 +2,7 @@
 // steps as a DMA request (iommu_data_structures.adoc "Process to translate an IOVA") without side effects: no A/D
 // writes, no cache fills, no fault records. Plain objects; no DAP knowledge.
 
-import { Access, WalkRequest, WalkResult, WalkStatus, pagingLevels, walk } from '../mmu/walk';
+import { Access, WalkRequest, WalkResult, WalkStatus, pagingLevels, pagingModeName, walk } from '../mmu/walk';
 import { GuestFault, Stage, TwoStageRequest, TwoStageResult, TwoStageWalker } from '../mmu/twoStage';
 import { stopReason } from '../mmu/debugWalk';
 import {
@@ -13,8 +13,6 @@ import type { Iommu } from './iommu';
 import { isMsiPage, translateMsi } from './msi';
 import { CAUSE_NAMES, Cause, DDT_MODE_NAMES, DdtMode, PdtMode, field64 } from './registers';
 
-const S_MODES: Record<number, string> = { 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' };
-const G_MODES: Record<number, string> = { 0: 'Bare', 8: 'Sv39x4', 9: 'Sv48x4', 10: 'Sv57x4' };
 const PD_MODES = ['Bare', 'PD8', 'PD17', 'PD20'];
 
 const dw = (w: ArrayLike<number>, i: number): bigint => (BigInt(w[2 * i + 1] >>> 0) << 32n) | BigInt(w[2 * i] >>> 0);
@@ -58,10 +56,10 @@ function viewDc(dc: DeviceContext, addr: number, cached: DeviceContext | undefin
     misconfigured: dc.valid ? dc.misconfiguration() : null,
     tc: { enAts: dc.enAts, enPri: dc.enPri, t2gpa: dc.t2gpa, dtf: dc.dtf, pdtv: dc.pdtv, prpr: dc.prpr, gade: dc.gade,
       sade: dc.sade, dpe: dc.dpe, sbe: dc.sbe, sxl: dc.sxl },
-    iohgatp: { mode: G_MODES[dc.gMode] ?? `reserved (${dc.gMode})`, gscid: dc.gscid, rootPpn: dc.gRootPpn },
+    iohgatp: { mode: pagingModeName(dc.gMode, true) ?? `reserved (${dc.gMode})`, gscid: dc.gscid, rootPpn: dc.gRootPpn },
     ta: { pscid: dc.pscid },
     fsc: dc.pdtv ? { kind: 'pdtp', mode: PD_MODES[dc.fscMode] ?? `reserved (${dc.fscMode})`, ppn: dc.fscPpn }
-      : { kind: 'iosatp', mode: S_MODES[dc.fscMode] ?? `reserved (${dc.fscMode})`, ppn: dc.fscPpn },
+      : { kind: 'iosatp', mode: pagingModeName(dc.fscMode) ?? `reserved (${dc.fscMode})`, ppn: dc.fscPpn },
     msi: { mode: dc.msiMode === 0 ? 'Off' : dc.msiMode === 1 ? 'Flat' : `reserved (${dc.msiMode})`, ppn: dc.msiPpn,
       mask: dc.msiMask, pattern: dc.msiPattern },
     raw: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => dw(dc.w, i)),
@@ -144,7 +142,7 @@ function viewPc(pc: ProcessContext, addr: number, cached: ProcessContext | undef
   return {
     processId: pc.processId, addr, valid: pc.valid, cached: cached !== undefined, misconfigured: pc.misconfiguration(),
     ens: pc.ens, sum: pc.sum, pscid: pc.pscid,
-    fsc: { mode: S_MODES[pc.fscMode] ?? `reserved (${pc.fscMode})`, ppn: pc.fscPpn },
+    fsc: { mode: pagingModeName(pc.fscMode) ?? `reserved (${pc.fscMode})`, ppn: pc.fscPpn },
     raw: [dw(pc.w, 0), dw(pc.w, 1)],
   };
 }

@@ -5,11 +5,12 @@ import { Op } from './opcodes';
 import { decode, Decoded } from './decode';
 import { CSR_NAMES } from './csrNames';
 
-const XREG = [
+/** Integer and FP register ABI names by number (the disassembler's, the debugger's, the language server's). */
+export const XREG_NAMES: readonly string[] = [
   'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
   'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6',
 ];
-const FREG = [
+export const FREG_NAMES: readonly string[] = [
   'ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
   'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
 ];
@@ -18,8 +19,8 @@ const RM = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'unknown', 'unknown', 'dyn'];
 
 const dec = new Decoded();
 
-const x = (r: number): string => XREG[r];
-const f = (r: number): string => FREG[r];
+const x = (r: number): string => XREG_NAMES[r];
+const f = (r: number): string => FREG_NAMES[r];
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 function csr(n: number): string {

@@ -10,6 +10,12 @@ export const enum WalkStatus { OK = 0, PAGE_FAULT = 1, ACCESS_FAULT = 2 }
 /** satp.MODE / hgatp.MODE encodings (G-stage Sv39x4/Sv48x4/Sv57x4 use the same numbers). */
 export const enum PagingMode { BARE = 0, SV39 = 8, SV48 = 9, SV57 = 10 }
 
+/** A satp/vsatp (or, with `gstage`, hgatp/iohgatp) MODE's name: 'Sv39', 'Sv48x4', 'Bare'; undefined if reserved. */
+export function pagingModeName(mode: number, gstage = false): string | undefined {
+  const name = ({ 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' } as Record<number, string>)[mode];
+  return name === undefined ? undefined : gstage && mode !== 0 ? name + 'x4' : name;
+}
+
 /** PTE bits 7:0 (supervisor.adoc "Sv32 ... Page-Table Entry" layout, shared by Sv39/48/57). */
 export const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_G = 32, PTE_A = 64, PTE_D = 128;
 

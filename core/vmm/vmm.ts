@@ -462,23 +462,14 @@ export class Vmm {
     const implicit = h.htinst === 0x3000 || h.htinst === 0x3020;
     const gpa = ((h.htvalHi >>> 0) * 4294967296 + (h.htvalLo >>> 0)) * 4 + (implicit ? 0 : h.stvalLo & 3);
     const page = gpa - (gpa % 4096);
-    if (vm.pmap.contains(gpa)) {
-      const hpa = vm.pmap.hostPage(page, true);
-      if (hpa < 0 || !vm.gstage.map(page, hpa)) {
-        this.stopVm(vm, 1, `host memory exhausted backing guest physical 0x${page.toString(16)}`);
-        log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.STOPPED, gpa);
-        return;
-      }
-      log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.MAPPED, gpa);
-      h.exitCredit = EXIT_INVISIBLE;
-      this.resume(h);
-      return;
-    }
-    // An assigned device's registers: mapped straight through (read/write, never execute); later accesses make no exit.
-    const mmio = implicit || h.lastTrap.cause === Exc.INSN_GUEST_PAGE_FAULT ? -1 : vm.pmap.mmioPage(gpa);
-    if (mmio >= 0) {
-      if (!vm.gstage.map(page, mmio, DEVICE_LEAF)) {
-        this.stopVm(vm, 1, 'host memory exhausted (G-stage tables)');
+    // Guest RAM (backed now if need be), or an assigned device's registers (read/write, never execute): mapped in the
+    // G stage, and the guest re-runs the access; later accesses make no exit.
+    const ram = vm.pmap.contains(gpa);
+    const hpa = ram ? vm.pmap.hostPage(page, true)
+      : implicit || h.lastTrap.cause === Exc.INSN_GUEST_PAGE_FAULT ? -1 : vm.pmap.mmioPage(gpa);
+    if (ram || hpa >= 0) {
+      if (hpa < 0 || !vm.gstage.map(page, hpa, ram ? undefined : DEVICE_LEAF)) {
+        this.stopVm(vm, 1, `host memory exhausted mapping guest physical 0x${page.toString(16)}`);
         log.update(seq, ExitReason.GUEST_PAGE_FAULT, ExitHandling.STOPPED, gpa);
         return;
       }

@@ -2,6 +2,7 @@
 // a computed value, or pieces of those) and computes CFA and register rules for unwinding. Values are 64-bit;
 // evaluation is bounded in steps and stack depth, so a corrupt expression ends with 'unavailable', never a hang.
 
+import { XREG_NAMES } from '../../isa/disasm';
 import { Reader } from './reader';
 
 /** Where a value is, or why it cannot be found. */
@@ -169,10 +170,8 @@ function run(expr: Uint8Array, ctx: ExprContext, initial?: bigint): Location {
   return finish();
 }
 
-const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7',
-  's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
 
 /** A DWARF register number's RISC-V name (x0-x31 by ABI name, f0-f31, else 'rN'). */
 export function regName(n: number): string {
-  return n < 32 ? ABI[n] : n < 64 ? `f${n - 32}` : `r${n}`;
+  return n < 32 ? XREG_NAMES[n] : n < 64 ? `f${n - 32}` : `r${n}`;
 }
